@@ -1,0 +1,1 @@
+"""Shared pieces: database setup, models mixins, permissions, htmx rendering, audit log, errors."""

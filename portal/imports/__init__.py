@@ -1,0 +1,1 @@
+"""Staff import from Excel/CSV with a dry run."""

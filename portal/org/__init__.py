@@ -1,0 +1,1 @@
+"""Organisation: units, positions, employees, reference data, org chart."""

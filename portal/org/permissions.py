@@ -1,0 +1,121 @@
+"""Who may see or change which part of the org chart. Used by views and templates alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, g
+from sqlalchemy import or_, select
+
+from portal.extensions import db
+from portal.org.models import ActingAssignment, Employee, Position, Unit
+
+
+def _cached(key: str, compute):
+    cache = g.setdefault("_org_perm_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def is_assessor(user) -> bool:
+    """Pejabat Penilai Kinerja: someone has this employee as direct superior or delegated assessor."""
+    emp_id = getattr(user, "employee_id", None)
+    if emp_id is None:
+        return False
+
+    def compute() -> bool:
+        stmt = (
+            select(Employee.id)
+            .where(Employee.active.is_(True), or_(Employee.superior_id == emp_id, Employee.assessor_id == emp_id))
+            .limit(1)
+        )
+        return db.session.execute(stmt).first() is not None
+
+    return _cached(f"assessor:{emp_id}", compute)
+
+
+def headed_units(user, today: dt.date | None = None) -> list[Unit]:
+    """Units this user leads: through a head position, or as Plt/Plh of one today."""
+    emp_id = getattr(user, "employee_id", None)
+    if emp_id is None:
+        return []
+    today = today or dt.date.today()
+
+    def compute() -> list[Unit]:
+        own = select(Position.unit_id).join(Employee, Employee.position_id == Position.id).where(
+            Employee.id == emp_id, Employee.active.is_(True), Position.is_head.is_(True)
+        )
+        acting = (
+            select(Position.unit_id)
+            .join(ActingAssignment, ActingAssignment.position_id == Position.id)
+            .where(
+                ActingAssignment.employee_id == emp_id,
+                Position.is_head.is_(True),
+                ActingAssignment.start_date <= today,
+                or_(ActingAssignment.end_date.is_(None), ActingAssignment.end_date >= today),
+            )
+        )
+        ids = {row[0] for row in db.session.execute(own.union(acting))}
+        if not ids:
+            return []
+        return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.depth)))
+
+    return _cached(f"heads:{emp_id}:{today}", compute)
+
+
+def headed_unit(user) -> Unit | None:
+    units = headed_units(user)
+    return units[0] if units else None
+
+
+def unit_in_scope(user, unit: Unit) -> bool:
+    """Admin/auditor see every unit; a head sees the units below the one they lead."""
+    if user.can_read_all:
+        return True
+    return any(unit.path.startswith(head.path) for head in headed_units(user))
+
+
+def can_view_employee(user, employee: Employee) -> bool:
+    """Full personal details: the employee, their assessor and superior chain, the unit head, admin, auditor."""
+    if user.can_read_all or user.employee_id == employee.id:
+        return True
+    if user.employee_id is None:
+        return False
+    if employee.assessor_id == user.employee_id:
+        return True
+    if unit_in_scope(user, employee.unit):
+        return True
+    # Walk up the reporting line (a handful of levels; cycles are refused on write, capped here anyway).
+    current, seen = employee.superior, set()
+    while current is not None and current.id not in seen and len(seen) < 20:
+        if current.id == user.employee_id:
+            return True
+        seen.add(current.id)
+        current = current.superior
+    return False
+
+
+def can_manage_org(user) -> bool:
+    """Create, edit and deactivate units, positions, employees and reference data: Admin BKPSDM only."""
+    return user.is_authenticated and user.is_admin
+
+
+def get_employee_or_404(employee_id: int, user, *, for_edit: bool = False) -> Employee:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    allowed = can_manage_org(user) if for_edit else can_view_employee(user, employee)
+    if not allowed:
+        abort(403)
+    return employee
+
+
+def get_unit_or_404(unit_id: int, user, *, for_edit: bool = False) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    allowed = can_manage_org(user) if for_edit else unit_in_scope(user, unit)
+    if not allowed:
+        abort(403)
+    return unit

@@ -1,0 +1,80 @@
+"""Start a throw-away PostgreSQL server in a temporary directory for the test session.
+
+Not a mock and not the system service: initdb + pg_ctl from the installed PostgreSQL binaries, on a free
+loopback port, with fsync off for speed. As root (CI), the server runs as the ``postgres`` system user,
+because PostgreSQL refuses to run as root.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def find_pg_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(os.path.realpath(found)).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    def __init__(self) -> None:
+        self.bindir = find_pg_bin()
+        if self.bindir is None:
+            raise RuntimeError("PostgreSQL binaries (initdb, pg_ctl) not found; apt-get install postgresql")
+        self.root = Path(tempfile.mkdtemp(prefix="portal-pg-"))
+        self.datadir = self.root / "data"
+        self.port = free_port()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.prefix, *args], check=True, capture_output=True, cwd=self.root)
+
+    def start(self) -> str:
+        self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "portal", "--auth=trust",
+                  "-E", "UTF8", "--no-locale")
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options, "-w", "-t", "60",
+                  "-l", str(self.root / "server.log"), "start")
+        import psycopg
+
+        deadline = time.time() + 30
+        while True:
+            try:
+                with psycopg.connect(host="127.0.0.1", port=self.port, user="portal", dbname="postgres",
+                                     autocommit=True) as conn:
+                    conn.execute("CREATE DATABASE portal_test")
+                break
+            except psycopg.OperationalError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        return f"postgresql+psycopg://portal@127.0.0.1:{self.port}/portal_test"
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
