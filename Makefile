@@ -1,0 +1,62 @@
+# Portal Kinerja ASN. Quick start: `make run` (demo on http://127.0.0.1:5000) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+THREADS ?= 8
+export FLASK_APP := wsgi.py
+
+.PHONY: setup run serve test test-sqlite test-postgresql lint bench i18n-extract i18n-compile clean
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Python's venv module is missing: run 'sudo apt-get install python3-venv' and try again."; exit 1; fi; }
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+setup: $(VENV)/.installed i18n-compile
+
+i18n-compile: $(VENV)/.installed
+	@$(BIN)/pybabel -q compile -d portal/translations 2>/dev/null || $(BIN)/pybabel compile -d portal/translations
+
+# Extract the Indonesian source strings and merge them into the English catalogue (then translate en/…/messages.po).
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l en --no-fuzzy-matching
+
+# Migrate, load the demo regency when the database is empty, print the demo logins, serve with waitress.
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --if-empty
+	@echo ""; echo "Demo logins:"; $(BIN)/flask demo-logins; echo ""
+	@echo "Portal Kinerja ASN: http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads $(THREADS) wsgi:app
+
+# Serve without touching the data (a real installation).
+serve: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads $(THREADS) wsgi:app
+
+lint: setup
+	$(BIN)/ruff check .
+
+# The whole suite on SQLite, then again on a PostgreSQL server that the tests start themselves.
+test: lint test-sqlite test-postgresql
+
+test-sqlite: setup
+	$(BIN)/pytest -q -p no:cacheprovider --db=sqlite
+
+test-postgresql: setup
+	$(BIN)/pytest -q -p no:cacheprovider --db=postgresql
+
+bench: setup
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
