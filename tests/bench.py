@@ -1,0 +1,243 @@
+"""Benchmark of the main pages at 200 and 20,000 employees: `make bench` (python -m tests.bench).
+
+For each size: a fresh temporary SQLite database, the scale data of ``flask seed-scale``, an admin, a unit
+head and an assessor signed in through the session, then each page requested after a few warm-ups. Prints a
+Markdown table (server time per request and SQL statements per request) and a warning for every page whose
+query count grows with the data (an N+1 query). Pages that do not exist yet are reported as "n/a".
+
+    python -m tests.bench                     # 200 and 20000 employees
+    python -m tests.bench --sizes 200 5000 --runs 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+RUNS = 30
+WARMUPS = 3
+PAGE_BUDGET_SECONDS = 8.0  # stop measuring a slow page after this long (at least 5 runs)
+
+
+@dataclass
+class Result:
+    page: str
+    size: int
+    times_ms: list[float] = field(default_factory=list)
+    queries: int | None = None
+    status: str = ""  # "" when measured, else why not ("404", "error: …")
+
+    @property
+    def ok(self) -> bool:
+        return not self.status
+
+    def row(self) -> str:
+        if not self.ok:
+            return f"| {self.page} | {self.size:,} | n/a ({self.status}) | n/a | n/a |"
+        ordered = sorted(self.times_ms)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        return (f"| {self.page} | {self.size:,} | {statistics.median(ordered):.1f} | {p95:.1f} | "
+                f"{self.queries} |")
+
+
+def build_app(folder: Path, size: int):
+    """A new app on a new SQLite file holding ``size`` employees; returns (app, context dict)."""
+    os.environ["PORTAL_INSTANCE_PATH"] = str(folder / "instance")
+    from portal import create_app
+    from portal.auth.models import User
+    from portal.demo import seed_scale
+    from portal.extensions import db
+    from portal.org.models import Employee, Unit
+    from portal.org.reference import seed_reference_data
+
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+        "SECRET_KEY": "bench-secret-key",
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+    })
+    with app.app_context():
+        db.create_all()
+        seed_reference_data()
+        started = time.perf_counter()
+        seed_scale(employees=size, opd=40, seed=11)
+        db.session.commit()
+        seeded = time.perf_counter() - started
+
+        # The biggest OPD, its head, and the assessor with the most direct reports.
+        biggest_opd = db.session.execute(
+            select(Unit.id, func.count(Employee.id).label("n"))
+            .join(Employee, Employee.unit_id == Unit.id, isouter=True)
+            .where(Unit.parent_id.is_(None))
+            .group_by(Unit.id).order_by(func.count(Employee.id).desc(), Unit.id)
+        ).first()
+        opd_id = biggest_opd[0]
+        opd_head = db.session.scalars(
+            select(Employee).where(Employee.unit_id == opd_id, Employee.superior_id.is_(None)).order_by(Employee.id)
+        ).first()
+        assessor_id = db.session.execute(
+            select(Employee.superior_id, func.count(Employee.id))
+            .where(Employee.superior_id.is_not(None))
+            .group_by(Employee.superior_id).order_by(func.count(Employee.id).desc(), Employee.superior_id)
+        ).first()[0]
+        # The unit with the most people, for the org chart.
+        big_unit = db.session.execute(
+            select(Employee.unit_id, func.count(Employee.id))
+            .group_by(Employee.unit_id).order_by(func.count(Employee.id).desc(), Employee.unit_id)
+        ).first()[0]
+        surname = db.session.scalar(select(Employee.nama).order_by(Employee.id).offset(size // 2).limit(1))
+        term = surname.split()[-1][:5].lower()
+
+        admin = User(username="bench.admin", role="admin", must_change_password=False)
+        head = User(username="bench.head", role="pegawai", employee_id=opd_head.id, must_change_password=False)
+        assessor = User(username="bench.assessor", role="pegawai", employee_id=assessor_id,
+                        must_change_password=False)
+        admin.set_password("bench-password-1")
+        head.password_hash = assessor.password_hash = admin.password_hash
+        db.session.add_all([admin, head, assessor])
+        db.session.flush()
+        add_audit_rows(admin, size)
+        db.session.commit()
+        context = {
+            "users": {"admin": admin.get_id(), "head": head.get_id(), "assessor": assessor.get_id()},
+            "opd_id": opd_id, "big_unit": big_unit, "term": term, "seed_seconds": seeded,
+        }
+    return app, context
+
+
+def add_audit_rows(actor, count: int) -> None:
+    """As many audit rows as employees, so that the audit trail is measured at scale too."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from portal.core.audit import AuditLog
+    from portal.core.timeutil import utcnow
+    from portal.extensions import db
+
+    now = utcnow()
+    actions = ["employee.update", "employee.create", "unit.update", "user.login", "position.create"]
+    rows = [{"at": now - dt.timedelta(minutes=i), "actor_id": actor.id, "actor_name": actor.username,
+             "action": actions[i % len(actions)], "object_type": "employee", "object_id": str(i + 1),
+             "summary": f"Perubahan data uji {i}"} for i in range(count)]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(AuditLog), rows[start:start + 5000])
+
+
+def pages(ctx: dict) -> list[tuple[str, str, str]]:
+    """(label, who, url) for each measured page."""
+    return [
+        ("employee list /pegawai", "admin", "/pegawai"),
+        (f"search /pegawai?q={ctx['term']}", "admin", f"/pegawai?q={ctx['term']}"),
+        ("org chart /bagan?unit=<big unit>", "admin", f"/bagan?unit={ctx['big_unit']}"),
+        ("dashboard / (admin)", "admin", "/"),
+        ("dashboard / (head of OPD)", "head", "/"),
+        ("my team /tim (assessor)", "assessor", "/tim"),
+        ("units /unit", "admin", "/unit"),
+        ("audit /admin/audit", "admin", "/admin/audit"),
+    ]
+
+
+def measure(app, user_id: str, url: str, label: str, size: int, runs: int) -> Result:
+    from portal.core.querycount import count_queries
+    from portal.extensions import db
+
+    result = Result(page=label, size=size)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    with app.app_context():
+        engine = db.engine
+    try:
+        for _ in range(WARMUPS):
+            response = client.get(url)
+            if response.status_code != 200:
+                result.status = str(response.status_code)
+                return result
+        started = time.perf_counter()
+        for i in range(runs):
+            with count_queries(engine) as counter:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                result.times_ms.append((time.perf_counter() - t0) * 1000)
+            if response.status_code != 200:
+                result.status = str(response.status_code)
+                return result
+            result.queries = counter.count
+            if i >= 4 and time.perf_counter() - started > PAGE_BUDGET_SECONDS:
+                break
+    except Exception as exc:  # noqa: BLE001 - a page under construction must not stop the benchmark
+        result.status = f"error: {type(exc).__name__}: {str(exc)[:80]}"
+    return result
+
+
+def run(sizes: list[int], runs: int) -> int:
+    results: list[Result] = []
+    labels: list[str] = []
+    for size in sizes:
+        folder = Path(tempfile.mkdtemp(prefix=f"portal-bench-{size}-"))
+        try:
+            t0 = time.perf_counter()
+            app, ctx = build_app(folder, size)
+            print(f"# {size:,} employees: seeded in {ctx['seed_seconds']:.1f} s "
+                  f"(setup {time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+            for label, who, url in pages(ctx):
+                # Labels differ only by the search term; compare pages by their position in the list.
+                base = label.split("?q=")[0] + ("?q=…" if "?q=" in label else "")
+                if base not in labels:
+                    labels.append(base)
+                result = measure(app, ctx["users"][who], url, base, size, runs)
+                results.append(result)
+                print(f"  {base}: {result.status or f'{statistics.median(result.times_ms):.1f} ms'}",
+                      file=sys.stderr)
+            with app.app_context():
+                from portal.extensions import db
+
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    print()
+    print("| page | employees | median ms | p95 ms | queries |")
+    print("|---|---:|---:|---:|---:|")
+    for label in labels:
+        for result in results:
+            if result.page == label:
+                print(result.row())
+    print()
+    warnings = 0
+    for label in labels:
+        counts = {r.size: r.queries for r in results if r.page == label and r.ok}
+        if len(counts) > 1 and len(set(counts.values())) > 1:
+            warnings += 1
+            detail = ", ".join(f"{q} at {s:,}" for s, q in sorted(counts.items()))
+            print(f"WARNING: query count of {label} grows with the data ({detail}): N+1 query?")
+    missing = sorted({r.page for r in results if not r.ok})
+    if missing:
+        print(f"Not measured (not implemented or failing): {', '.join(missing)}")
+    if not warnings:
+        print("Query counts are the same at every size.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 20000])
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args(argv)
+    return run(args.sizes, args.runs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
