@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
@@ -80,6 +81,10 @@ class CsrfClient(FlaskClient):
         return serializer.dumps(raw)
 
     def open(self, *args, csrf: bool = True, **kwargs):
+        # Every request reuses the test's app context: empty `g` so that per-request caches (Flask-Login's
+        # current user, permission caches) do not leak from one request into the next, as on a real server.
+        if has_app_context():
+            vars(g).clear()
         method = kwargs.get("method", "GET").upper()
         if csrf and method not in ("GET", "HEAD", "OPTIONS"):
             headers = dict(kwargs.pop("headers", None) or {})

@@ -1,13 +1,14 @@
 """Language choice: Indonesian by default, English on request (stored in the session)."""
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date
 
 from portal.extensions import babel
 
 
 def select_locale() -> str:
-    lang = session.get("lang")
+    # Outside a request (CLI, import jobs, services in tests) there is no session: use the default.
+    lang = session.get("lang") if has_request_context() else None
     if lang in current_app.config["LANGUAGES"]:
         return lang
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -28,7 +28,7 @@ NAV = [
     NavItem("org.units", lazy_gettext("Unit Kerja"), roles=("admin", "auditor")),
     NavItem("org.positions", lazy_gettext("Jabatan"), roles=("admin", "auditor")),
     NavItem("imports.index", lazy_gettext("Impor Pegawai"), roles=("admin",)),
-    NavItem("auth.accounts", lazy_gettext("Akun Pengguna"), roles=("admin",)),
+    NavItem("auth.accounts", lazy_gettext("Akun Pengguna"), roles=("admin", "auditor")),
     NavItem("org.references", lazy_gettext("Data Referensi"), roles=("admin", "auditor")),
     NavItem("audit.index", lazy_gettext("Log Audit"), roles=("admin", "auditor")),
 ]
