@@ -59,8 +59,12 @@ def make_employee(nama: str | None = None, *, unit: Unit | None = None, superior
                   **fields) -> Employee:
     unit = unit or (position.unit if position else None) or make_unit()
     gol = db.session.query(Golongan).filter_by(code=golongan).one_or_none()
+    nip = nip or make_nip()
+    if len(nip) == 18 and nip.isdigit():  # keep birth date and gender consistent with the NIP by default
+        fields.setdefault("birth_date", dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8])))
+        fields.setdefault("gender", "L" if nip[14] == "1" else "P")
     employee = Employee(
-        nip=nip or make_nip(),
+        nip=nip,
         nama=nama or f"Pegawai {next(_seq)}",
         unit=unit,
         superior=superior,

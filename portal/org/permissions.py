@@ -119,3 +119,29 @@ def get_unit_or_404(unit_id: int, user, *, for_edit: bool = False) -> Unit:
     if not allowed:
         abort(403)
     return unit
+
+
+def can_list_employees(user) -> bool:
+    """The employee list: admin and auditor (all), a unit head (the units they lead)."""
+    if not user.is_authenticated:
+        return False
+    return user.can_read_all or bool(headed_units(user))
+
+
+def employee_scope_paths(user) -> list[str] | None:
+    """Unit path prefixes the user may list employees from; None means every unit."""
+    if user.can_read_all:
+        return None
+    return [unit.path for unit in headed_units(user)]
+
+
+def can_view_org_chart(user) -> bool:
+    """Names and positions are not secret: every signed-in user sees the org chart (no personal data on it)."""
+    return user.is_authenticated
+
+
+def get_acting_or_404(assignment_id: int, employee: Employee) -> ActingAssignment:
+    assignment = db.session.get(ActingAssignment, assignment_id)
+    if assignment is None or assignment.employee_id != employee.id:
+        abort(404)
+    return assignment
