@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin
 from portal.extensions import db
@@ -14,6 +14,21 @@ STATUS_UPLOADED = "uploaded"  # file stored, columns not yet mapped
 STATUS_PREVIEWED = "previewed"  # dry run done, nothing written
 STATUS_COMMITTED = "committed"  # valid rows written
 STATUS_CANCELLED = "cancelled"
+STATUS_FAILED = "failed"  # the commit failed and was rolled back; ``error`` says why (a new dry run may follow)
+
+STATUS_LABELS = {
+    STATUS_UPLOADED: "Menunggu pemetaan kolom",
+    STATUS_PREVIEWED: "Pratinjau (belum disimpan)",
+    STATUS_COMMITTED: "Sudah disimpan",
+    STATUS_CANCELLED: "Dibatalkan",
+    STATUS_FAILED: "Gagal disimpan",
+}
+
+OUTCOME_CREATE = "create"
+OUTCOME_UPDATE = "update"
+OUTCOME_UNCHANGED = "unchanged"
+OUTCOME_REJECTED = "rejected"
+OUTCOMES = (OUTCOME_CREATE, OUTCOME_UPDATE, OUTCOME_UNCHANGED, OUTCOME_REJECTED)
 
 
 class ImportBatch(TimestampMixin, db.Model):
@@ -28,3 +43,37 @@ class ImportBatch(TimestampMixin, db.Model):
     mapping: Mapped[dict | None] = mapped_column(db.JSON)  # field -> header
     summary: Mapped[dict | None] = mapped_column(db.JSON)  # counts per outcome after the dry run/commit
     committed_at: Mapped[dt.datetime | None]
+    # Added by the import feature:
+    checksum: Mapped[str] = mapped_column(String(64), default="")  # sha256 of the stored file
+    file_size: Mapped[int] = mapped_column(default=0)
+    file_format: Mapped[str] = mapped_column(String(8), default="")  # xlsx / csv
+    row_count: Mapped[int] = mapped_column(default=0)  # data rows in the file (blank rows skipped)
+    error: Mapped[str | None] = mapped_column(Text)  # why the last commit failed
+
+    created_by = relationship("User")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def count(self, outcome: str) -> int:
+        return int((self.summary or {}).get(outcome, 0))
+
+
+class ImportRow(db.Model):
+    """One data row of an import's last dry run, stored so that paging and downloads do not re-parse the file."""
+
+    __tablename__ = "import_row"
+    __table_args__ = (Index("ix_import_row_batch_outcome_row", "batch_id", "outcome", "row_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    row_number: Mapped[int]  # the spreadsheet's row number (the header is row 1 in a plain export)
+    outcome: Mapped[str] = mapped_column(String(10))
+    nip: Mapped[str] = mapped_column(String(40), default="")
+    nama: Mapped[str] = mapped_column(String(255), default="")
+    reasons: Mapped[list | None] = mapped_column(db.JSON)  # [{"m": msgid, "a": {args}}, ...] why it is rejected
+    warnings: Mapped[list | None] = mapped_column(db.JSON)  # same shape; accepted anyway
+    changes: Mapped[list | None] = mapped_column(db.JSON)  # field keys that differ (outcome "update")
+    data: Mapped[dict | None] = mapped_column(db.JSON)  # display values: unit, jabatan, golongan, atasan
+    raw: Mapped[list | None] = mapped_column(db.JSON)  # the original cells as text (rejected rows only)
