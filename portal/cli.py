@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_reference)
     app.cli.add_command(create_admin)
     app.cli.add_command(backup)
+    app.cli.add_command(import_staff)
     from portal import demo
 
     demo.init_app(app)
@@ -91,3 +92,30 @@ def backup(path: str):
     tmp.replace(target)
     current_app.logger.info("backup written to %s", target)
     click.echo(f"Backup written to {target} ({target.stat().st_size // 1024} KiB), integrity ok.")
+
+
+@click.command("import-staff")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--confirm", is_flag=True, help="Write the valid rows. Without it only the dry run is shown.")
+@click.option("--rejected", type=click.Path(dir_okay=False), help="Write the rejected rows with reasons to this CSV.")
+def import_staff(path: str, confirm: bool, rejected: str | None):
+    """Import a staff list (.xlsx or .csv) as the web import does: dry run first, --confirm to write."""
+    from flask_babel import gettext
+
+    from portal.imports import export
+    from portal.imports.services import import_file, rejected_rows
+
+    try:
+        batch, timings = import_file(path, upload_root=current_app.config["UPLOAD_FOLDER"], confirm=confirm)
+    except Exception as exc:  # a DomainError carries an Indonesian message for the admin
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    summary = batch.summary or {}
+    click.echo(f"Batch {batch.id} ({batch.status}): " + ", ".join(f"{k}={v}" for k, v in sorted(summary.items())
+                                                                  if not isinstance(v, dict | list)))
+    click.echo("Timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
+    if rejected:
+        rows = [(row.raw or [], export.join_reasons(row.reasons, gettext)) for row in rejected_rows(batch)]
+        Path(rejected).write_bytes(export.rejected_csv(batch.headers or [], rows))
+        click.echo(f"Rejected rows written to {rejected}")
+    if not confirm:
+        click.echo("Dry run only: nothing was written. Run again with --confirm to import the valid rows.")
