@@ -19,7 +19,7 @@ from portal.auth.forms import BulkIssueForm, ChangePasswordForm, EmptyForm, Logi
 from portal.auth.models import ROLES, User
 from portal.core.errors import DomainError
 from portal.core.htmx import invalid, redirect_to, render
-from portal.core.pagination import page_number
+from portal.core.pagination import Page, page_number
 from portal.core.permissions import admin_required, reader_required
 from portal.core.timeutil import utcnow
 from portal.extensions import db
@@ -156,26 +156,6 @@ class AccountRow:
     unit_name: str | None
 
 
-@dataclass
-class RowPage:
-    items: list
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 ACCOUNT_FILTERS = {"ada": "has", "belum": "none"}
 
 
@@ -205,11 +185,11 @@ def _account_query(q: str, role: str, has: str):
     return stmt.order_by(func.coalesce(Employee.nama, User.username), Employee.id, User.id)
 
 
-def _paginate_rows(stmt, per_page: int) -> RowPage:
+def _paginate_rows(stmt, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     number = min(page_number(), max(1, math.ceil(total / per_page)))
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    return RowPage(items=[AccountRow(u, e, n) for u, e, n in rows], number=number, per_page=per_page, total=total)
+    return Page(items=[AccountRow(u, e, n) for u, e, n in rows], number=number, per_page=per_page, total=total)
 
 
 @bp.get("/admin/akun")
