@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal.auth.models import User
@@ -866,30 +868,110 @@ def reference_toggle(table: str, ref_id: int, action: str):
 # Org chart (bagan)
 
 
-def _reporting_tree(people: list[Employee]) -> list[tuple[Employee, list]]:
-    """Nested (employee, children) from the superior links inside the unit. Superiors outside make roots."""
+@dataclass
+class ChartNode:
+    """One person of the reporting tree. ``elsewhere``: a direct report who sits in another unit."""
+
+    person: Employee
+    children: list[ChartNode] = dataclass_field(default_factory=list)
+    elsewhere: bool = False
+
+
+@dataclass
+class SubunitHead:
+    """Who leads a sub-unit: the holder of its head position, else the current Plt/Plh; no person = lowong."""
+
+    position: Position | None
+    person: Employee | None = None
+    acting_kind: str = ""  # "", "Plt" or "Plh"
+
+
+def _chart_order(person: Employee):
+    pos = person.position
+    rank = pos.position_type.rank if pos is not None and pos.position_type is not None else 0
+    return (not (pos is not None and pos.is_head), -rank, person.nama.lower())
+
+
+def _reporting_tree(people: list[Employee], elsewhere: list[Employee] | None = None) -> list[ChartNode]:
+    """Nested nodes from the superior links inside the unit. Superiors outside make roots.
+
+    ``elsewhere`` are direct reports of these people who sit in other units (the Sekretaris and the Kepala
+    Bidang under a Kepala Dinas): they hang under their superior as leaves, so the reporting line is visible.
+    """
     ids = {p.id for p in people}
-    children: dict[int | None, list[Employee]] = defaultdict(list)
+    children: dict[int | None, list[tuple[Employee, bool]]] = defaultdict(list)
     for person in people:
-        children[person.superior_id if person.superior_id in ids else None].append(person)
-
-    def order(person: Employee):
-        pos = person.position
-        rank = pos.position_type.rank if pos is not None and pos.position_type is not None else 0
-        return (not (pos is not None and pos.is_head), -rank, person.nama.lower())
-
+        children[person.superior_id if person.superior_id in ids else None].append((person, False))
+    for person in elsewhere or []:
+        if person.superior_id in ids and person.id not in ids:
+            children[person.superior_id].append((person, True))
     for siblings in children.values():
-        siblings.sort(key=order)
+        siblings.sort(key=lambda pair: _chart_order(pair[0]))
     seen: set[int] = set()
 
-    def build(person: Employee) -> tuple[Employee, list]:
+    def build(person: Employee) -> ChartNode:
         seen.add(person.id)
-        return person, [build(c) for c in children.get(person.id, []) if c.id not in seen]
+        node = ChartNode(person)
+        for child, outside in children.get(person.id, []):
+            if outside:
+                node.children.append(ChartNode(child, elsewhere=True))
+            elif child.id not in seen:
+                node.children.append(build(child))
+        return node
 
-    roots = [build(p) for p in children[None] if p.id not in seen]
+    roots = [build(p) for p, _outside in children[None] if p.id not in seen]
     # People caught in a loop of superiors (bad data) still appear, as roots.
-    roots += [build(p) for p in sorted(people, key=order) if p.id not in seen]
+    roots += [build(p) for p in sorted(people, key=_chart_order) if p.id not in seen]
     return roots
+
+
+def _subunit_heads(unit: Unit, today: dt.date) -> dict[int, list[SubunitHead]]:
+    """Heads of the active direct sub-units of ``unit``, in one query.
+
+    The head position (is_head) of each sub-unit, outer-joined to its active holders and to the Plt/Plh
+    assignments current on ``today``. A holder wins over an acting official; neither means the post is lowong.
+    """
+    holder, acting_person = aliased(Employee), aliased(Employee)
+    rows = db.session.execute(
+        select(Position, holder, ActingAssignment.kind, acting_person)
+        .join(Unit, Unit.id == Position.unit_id)
+        .outerjoin(holder, and_(holder.position_id == Position.id, holder.active.is_(True)))
+        .outerjoin(ActingAssignment, and_(
+            ActingAssignment.position_id == Position.id, ActingAssignment.start_date <= today,
+            or_(ActingAssignment.end_date.is_(None), ActingAssignment.end_date >= today)))
+        .outerjoin(acting_person, and_(acting_person.id == ActingAssignment.employee_id,
+                                       acting_person.active.is_(True)))
+        .where(Unit.parent_id == unit.id, Unit.active.is_(True), Position.is_head.is_(True),
+               Position.active.is_(True))
+    ).all()
+    holders: dict[int, dict[int, SubunitHead]] = defaultdict(dict)
+    actings: dict[int, dict[tuple[int, int], SubunitHead]] = defaultdict(dict)
+    vacant: dict[int, dict[int, SubunitHead]] = defaultdict(dict)
+    for position, held_by, kind, stand_in in rows:
+        if held_by is not None:
+            holders[position.unit_id][held_by.id] = SubunitHead(position, held_by)
+        if stand_in is not None:
+            actings[position.unit_id][(position.id, stand_in.id)] = SubunitHead(position, stand_in, kind)
+        vacant[position.unit_id][position.id] = SubunitHead(position)
+    heads: dict[int, list[SubunitHead]] = {}
+    for unit_id in vacant:
+        found = list(holders[unit_id].values()) or list(actings[unit_id].values())
+        if found:
+            # Plt before Plh (a Plt stands in for a vacancy, a Plh for a short absence), then by name.
+            found.sort(key=lambda h: (h.acting_kind != "Plt", h.acting_kind, h.person.nama.lower()))
+        heads[unit_id] = found or sorted(vacant[unit_id].values(), key=lambda h: h.position.name.lower())
+    return heads
+
+
+def _reports_elsewhere(unit: Unit) -> list[Employee]:
+    """Active direct reports of this unit's active people who sit in another unit (one query)."""
+    superior = aliased(Employee)
+    return list(db.session.scalars(
+        select(Employee).join(superior, superior.id == Employee.superior_id)
+        .where(superior.unit_id == unit.id, superior.active.is_(True), Employee.active.is_(True),
+               Employee.unit_id != unit.id)
+        .options(joinedload(Employee.position).joinedload(Position.position_type), joinedload(Employee.unit))
+    ))
 
 
 @bp.get("/bagan")
@@ -904,6 +986,7 @@ def chart():
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         abort(404)
+    today = dt.date.today()
     breadcrumb = _breadcrumb(unit, _ancestors_by_id([unit]))
     subunits = list(db.session.scalars(
         select(Unit).where(Unit.parent_id == unit.id, Unit.active.is_(True)).order_by(Unit.name)
@@ -915,15 +998,20 @@ def chart():
         .group_by(Unit.path)
     ).all()
     sub_counts = {s.id: sum(n for path, n in per_path if path.startswith(s.path)) for s in subunits}
+    sub_heads = _subunit_heads(unit, today) if subunits else {}
     people = list(db.session.scalars(
         select(Employee).where(Employee.unit_id == unit.id, Employee.active.is_(True))
         .options(joinedload(Employee.position).joinedload(Position.position_type))
     ))
-    today = dt.date.today()
+    elsewhere = _reports_elsewhere(unit) if people else []
+    # Plt/Plh of this unit's positions, of its people, and of their direct reports elsewhere (shown in the tree).
+    superior = aliased(Employee)
+    in_unit = select(superior.id).where(superior.unit_id == unit.id, superior.active.is_(True))
     acting_rows = list(db.session.scalars(
         select(ActingAssignment).join(Position, Position.id == ActingAssignment.position_id)
         .join(Employee, Employee.id == ActingAssignment.employee_id)
-        .where(or_(Position.unit_id == unit.id, Employee.unit_id == unit.id), ActingAssignment.start_date <= today,
+        .where(or_(Position.unit_id == unit.id, Employee.unit_id == unit.id, Employee.superior_id.in_(in_unit)),
+               ActingAssignment.start_date <= today,
                or_(ActingAssignment.end_date.is_(None), ActingAssignment.end_date >= today))
         .options(selectinload(ActingAssignment.position), selectinload(ActingAssignment.employee)
                  .joinedload(Employee.position))
@@ -935,9 +1023,9 @@ def chart():
     visitors = [a for a in acting_rows if a.position.unit_id == unit.id and a.employee.unit_id != unit.id]
     return render(
         "org/chart.html", "org/_chart.html",
-        unit=unit, breadcrumb=breadcrumb, subunits=subunits, sub_counts=sub_counts, tree=_reporting_tree(people),
-        people_count=len(people), acting=acting_by_employee, visitors=visitors,
-        link_people=current_user.can_read_all,
+        unit=unit, breadcrumb=breadcrumb, subunits=subunits, sub_counts=sub_counts, sub_heads=sub_heads,
+        tree=_reporting_tree(people, elsewhere), has_elsewhere=bool(elsewhere), people_count=len(people),
+        acting=acting_by_employee, visitors=visitors, link_people=current_user.can_read_all,
     )
 
 
