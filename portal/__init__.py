@@ -57,12 +57,18 @@ def register_blueprints(app: Flask) -> None:
     from portal.imports.views import bp as imports_bp
     from portal.main.views import bp as main_bp
     from portal.org.views import bp as org_bp
+    from portal.periods.views import bp as periods_bp
+    from portal.progress.views import bp as progress_bp
+    from portal.skp.views import bp as skp_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(periods_bp)
+    app.register_blueprint(skp_bp)
+    app.register_blueprint(progress_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

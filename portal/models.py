@@ -3,4 +3,15 @@
 from portal.auth.models import LoginAttempt, User  # noqa: F401
 from portal.core.audit import AuditLog  # noqa: F401
 from portal.imports.models import ImportBatch, ImportRow  # noqa: F401
-from portal.org.models import ActingAssignment, Employee, Golongan, Position, PositionType, Unit  # noqa: F401
+from portal.org.models import (  # noqa: F401
+    ActingAssignment,
+    Employee,
+    EmployeeMove,
+    Golongan,
+    Position,
+    PositionType,
+    Unit,
+)
+from portal.periods.models import Holiday, Period, PeriodPhase, PhaseReopening  # noqa: F401
+from portal.progress.models import Evidence, Feedback, FeedbackPhrase, FeedbackRequest, Realisation  # noqa: F401
+from portal.skp.models import BehaviourExpectation, Indicator, ResultPlan, Skp, SkpEvent, UnitGoal  # noqa: F401

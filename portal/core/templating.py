@@ -22,6 +22,9 @@ class NavItem:
 
 NAV = [
     NavItem("main.dashboard", lazy_gettext("Beranda")),
+    NavItem("skp.mine", lazy_gettext("SKP Saya"), needs="employee"),
+    NavItem("skp.team", lazy_gettext("SKP Tim"), needs="assessor"),
+    NavItem("skp.cascade", lazy_gettext("Kaskade Kinerja"), roles=("admin", "auditor"), needs="head"),
     NavItem("org.chart", lazy_gettext("Struktur Organisasi")),
     NavItem("org.my_team", lazy_gettext("Tim Saya"), needs="assessor"),
     NavItem("org.employees", lazy_gettext("Pegawai"), roles=("admin", "auditor"), needs="head"),
@@ -29,6 +32,8 @@ NAV = [
     NavItem("org.positions", lazy_gettext("Jabatan"), roles=("admin", "auditor")),
     NavItem("imports.index", lazy_gettext("Impor Pegawai"), roles=("admin",)),
     NavItem("auth.accounts", lazy_gettext("Akun Pengguna"), roles=("admin", "auditor")),
+    NavItem("periods.index", lazy_gettext("Periode Kinerja"), roles=("admin", "auditor")),
+    NavItem("periods.holidays", lazy_gettext("Kalender Kerja"), roles=("admin", "auditor")),
     NavItem("org.references", lazy_gettext("Data Referensi"), roles=("admin", "auditor")),
     NavItem("audit.index", lazy_gettext("Log Audit"), roles=("admin", "auditor")),
 ]
@@ -49,6 +54,8 @@ def nav_items() -> list[NavItem]:
         if item.needs == "assessor" and org_perms.is_assessor(current_user):
             allowed = True
         if item.needs == "head" and org_perms.headed_unit(current_user) is not None:
+            allowed = True
+        if item.needs == "employee" and current_user.employee_id is not None:
             allowed = True
         if allowed:
             items.append(item)

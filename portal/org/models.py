@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin, VersionedMixin
+from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.org.rules import format_nip, full_name
 
@@ -206,3 +207,34 @@ class ActingAssignment(TimestampMixin, db.Model):
 
     def is_current(self, today: dt.date) -> bool:
         return self.start_date <= today and (self.end_date is None or today <= self.end_date)
+
+
+class EmployeeMove(db.Model):
+    """History of an employee's unit, position and superior: people move during the year, records keep the past.
+
+    One row per change, with the date it takes effect (``effective_on``) and what it was before and after.
+    """
+
+    __tablename__ = "employee_move"
+    __table_args__ = (Index("ix_employee_move_employee_on", "employee_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    effective_on: Mapped[dt.date]
+    from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    to_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    from_position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
+    to_position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
+    from_superior_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    to_superior_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    note: Mapped[str | None] = mapped_column(String(255))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    from_unit: Mapped[Unit | None] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[Unit | None] = relationship(foreign_keys=[to_unit_id])
+    from_position: Mapped[Position | None] = relationship(foreign_keys=[from_position_id])
+    to_position: Mapped[Position | None] = relationship(foreign_keys=[to_position_id])
+    from_superior: Mapped[Employee | None] = relationship(foreign_keys=[from_superior_id])
+    to_superior: Mapped[Employee | None] = relationship(foreign_keys=[to_superior_id])

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("skp", __name__, url_prefix="/skp")

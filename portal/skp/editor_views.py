@@ -1,0 +1,3 @@
+"""SKP routes (editor_views)."""
+
+from portal.skp.blueprint import bp  # noqa: F401
