@@ -42,6 +42,8 @@ class EmployeeForm(FlaskForm):
     assessor_nip = StringField(_l("NIP Pejabat Penilai Kinerja (delegasi)"), validators=[Optional(), Length(max=30)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=150)])
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=30)])
+    # The date a change of unit, position or superior takes effect (EmployeeMove); empty = today.
+    effective_on = DateField(_l("Berlaku mulai"), validators=[Optional()])
     version_id = HiddenField()
 
 

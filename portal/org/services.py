@@ -13,11 +13,23 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import String, func, literal, select, update
+from sqlalchemy.orm import joinedload
 
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, check_version
+from portal.core.i18n import long_date
+from portal.core.timeutil import local_today
 from portal.extensions import db
-from portal.org.models import UNIT_KINDS, ActingAssignment, Employee, Golongan, Position, PositionType, Unit
+from portal.org.models import (
+    UNIT_KINDS,
+    ActingAssignment,
+    Employee,
+    EmployeeMove,
+    Golongan,
+    Position,
+    PositionType,
+    Unit,
+)
 from portal.org.rules import EMPLOYEE_KINDS, NipError, parse_nip
 
 MAX_CHAIN = 200  # reporting lines are a handful of levels deep; this only guards against bad data
@@ -431,22 +443,81 @@ def create_employee(actor, data: Mapping[str, Any]) -> Employee:
     return employee
 
 
-def update_employee(actor, employee: Employee, data: Mapping[str, Any], version: Any = None) -> Employee:
-    """Change an employee's data (optimistic locking on ``version``); the audit row keeps the diff."""
+def update_employee(actor, employee: Employee, data: Mapping[str, Any], version: Any = None,
+                    today: dt.date | None = None) -> Employee:
+    """Change an employee's data (optimistic locking on ``version``); the audit row keeps the diff.
+
+    A change of unit, position or superior also adds an EmployeeMove (the mutation history) in the same
+    transaction, effective on ``data["effective_on"]`` (default: today).
+    """
     if version is not None:
         check_version(employee, version)
+    data = dict(data)
+    effective_on = data.pop("effective_on", None)
     merged = {name: getattr(employee, name) for name in EMPLOYEE_FIELDS}
     merged.update(data)
     clean = clean_employee_data(merged, employee)
     changes = diff(employee, EMPLOYEE_FIELDS, clean)
     if not changes:
         return employee
+    before = {name: getattr(employee, name) for name in MOVE_FIELDS}
     for key, value in clean.items():
         setattr(employee, key, value)
     db.session.flush()
     record(actor, "employee.update", employee,
            summary=gettext("Data pegawai %(name)s diubah", name=employee.full_name), changes=changes)
+    if any(name in changes for name in MOVE_FIELDS):
+        record_employee_move(actor, employee, before, effective_on or today or local_today())
     return employee
+
+
+# Mutation history (EmployeeMove): which fields make a move.
+MOVE_FIELDS = ("unit_id", "position_id", "superior_id")
+
+
+def record_employee_move(actor, employee: Employee, before: Mapping[str, Any], effective_on: dt.date,
+                         note: str | None = None) -> EmployeeMove:
+    """Add one EmployeeMove row: the unit, position and superior before and after, with the date it takes
+    effect. People move during the year; their records keep the past (issue 3)."""
+    move = EmployeeMove(
+        employee_id=employee.id, effective_on=effective_on,
+        from_unit_id=before.get("unit_id"), to_unit_id=employee.unit_id,
+        from_position_id=before.get("position_id"), to_position_id=employee.position_id,
+        from_superior_id=before.get("superior_id"), to_superior_id=employee.superior_id,
+        note=(note or "").strip()[:255] or None, recorded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(move)
+    db.session.flush()
+    changes = {name: [before.get(name), getattr(employee, name)] for name in MOVE_FIELDS
+               if before.get(name) != getattr(employee, name)}
+    changes["effective_on"] = [None, effective_on.isoformat()]
+    record(actor, "employee.move", move, changes=changes,
+           summary=gettext("Mutasi %(name)s berlaku %(date)s", name=employee.full_name, date=long_date(effective_on)))
+    return move
+
+
+def employee_moves(employee: Employee, limit: int = 50) -> list[EmployeeMove]:
+    """The employee's move history, newest first, with units, positions and superiors (one query)."""
+    from portal.auth.models import User
+
+    stmt = (
+        select(EmployeeMove, User)
+        .outerjoin(User, User.id == EmployeeMove.recorded_by_id)
+        .options(
+            joinedload(EmployeeMove.from_unit), joinedload(EmployeeMove.to_unit),
+            joinedload(EmployeeMove.from_position), joinedload(EmployeeMove.to_position),
+            joinedload(EmployeeMove.from_superior), joinedload(EmployeeMove.to_superior),
+            joinedload(User.employee),
+        )
+        .where(EmployeeMove.employee_id == employee.id)
+        .order_by(EmployeeMove.effective_on.desc(), EmployeeMove.id.desc())
+        .limit(limit)
+    )
+    moves = []
+    for move, user in db.session.execute(stmt).unique():
+        move.recorded_by_name = user.display_name if user is not None else None
+        moves.append(move)
+    return moves
 
 
 def deactivate_employee(actor, employee: Employee) -> Employee:

@@ -277,6 +277,7 @@ def _form_to_data(form: EmployeeForm) -> dict:
         "gelar_belakang": form.gelar_belakang.data, "gender": form.gender.data or None,
         "birth_date": form.birth_date.data, "golongan_id": form.golongan_id.data, "unit_id": form.unit_id.data,
         "position_id": form.position_id.data, "email": form.email.data, "phone": form.phone.data,
+        "effective_on": form.effective_on.data,
     }
     for field, key in (("superior_nip", "superior_id"), ("assessor_nip", "assessor_id")):
         raw = form[field].data
