@@ -24,6 +24,7 @@ NAV = [
     NavItem("main.dashboard", lazy_gettext("Beranda")),
     NavItem("skp.mine", lazy_gettext("SKP Saya"), needs="employee"),
     NavItem("skp.team", lazy_gettext("SKP Tim"), needs="assessor"),
+    NavItem("progress.inbox", lazy_gettext("Umpan Balik"), needs="employee"),
     NavItem("skp.cascade", lazy_gettext("Kaskade Kinerja"), roles=("admin", "auditor"), needs="head"),
     NavItem("org.chart", lazy_gettext("Struktur Organisasi")),
     NavItem("org.my_team", lazy_gettext("Tim Saya"), needs="assessor"),

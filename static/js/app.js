@@ -26,3 +26,16 @@
     }
   }, true);
 })();
+// A <select data-fill-target="#id"> copies the chosen option's text into that field (feedback phrases), where it
+// can be edited before sending. Without JS the form's "Gunakan frasa" button does the same on the server.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  var selector = select && select.getAttribute && select.getAttribute("data-fill-target");
+  if (!selector || !select.value) { return; }
+  var target = document.querySelector(selector);
+  var option = select.options[select.selectedIndex];
+  if (!target || !option) { return; }
+  var current = target.value.trim();
+  target.value = current ? current + " " + option.text : option.text;
+  target.focus();
+});

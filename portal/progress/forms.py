@@ -1,0 +1,67 @@
+"""Forms of the progress area. Choices that come from the database are filled by the view."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+
+def int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class EmptyForm(FlaskForm):
+    """A lone button (delete evidence, mark as read): CSRF only."""
+
+
+class RealisationForm(FlaskForm):
+    text = TextAreaField(_l("Realisasi"), validators=[Optional(), Length(max=2000)])
+    number = StringField(_l("Angka realisasi (opsional)"), validators=[Optional(), Length(max=30)])
+    version_id = HiddenField()
+
+
+class FileEvidenceForm(FlaskForm):
+    file = FileField(_l("Berkas bukti dukung"))
+    title = StringField(_l("Keterangan (opsional)"), validators=[Optional(), Length(max=255)])
+
+
+class LinkEvidenceForm(FlaskForm):
+    url = StringField(_l("Tautan bukti dukung"), validators=[DataRequired(_l("Tautan wajib diisi.")),
+                                                            Length(max=1000)])
+    title = StringField(_l("Keterangan (opsional)"), validators=[Optional(), Length(max=255)])
+
+
+class FeedbackForm(FlaskForm):
+    phrase_id = SelectField(_l("Pilih frasa"), coerce=int_or_none, validate_choice=False)
+    text = TextAreaField(_l("Umpan balik"), validators=[Optional(), Length(max=4000)])
+    realisation_id = SelectField(_l("Tentang realisasi"), coerce=int_or_none, validate_choice=False)
+    value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
+    request_id = HiddenField()
+
+
+class FeedbackRequestForm(FlaskForm):
+    asked_nip = StringField(_l("NIP pegawai yang dimintai (kosongkan untuk Pejabat Penilai Kinerja)"),
+                            validators=[Optional(), Length(max=30)])
+    message = TextAreaField(_l("Pesan"), validators=[Optional(), Length(max=2000)])
+    realisation_id = SelectField(_l("Tentang realisasi"), coerce=int_or_none, validate_choice=False)
+    value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
+
+
+PHRASE_CATEGORY_LABELS = {"hasil": _l("Hasil kerja"), "perilaku": _l("Perilaku kerja"), "umum": _l("Umum")}
+
+
+class PhraseForm(FlaskForm):
+    text = TextAreaField(_l("Teks frasa"), validators=[DataRequired(_l("Teks frasa wajib diisi.")),
+                                                      Length(max=1000)])
+    category = SelectField(_l("Kategori"), choices=[SelectChoice(k, v) for k, v in PHRASE_CATEGORY_LABELS.items()],
+                           default="umum")
+    active = BooleanField(_l("Aktif"), default=True)
