@@ -52,6 +52,8 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # One evidence file (bukti dukung); keep it below MAX_UPLOAD_MB or the request is refused first.
+        "EVIDENCE_MAX_MB": int(os.environ.get("EVIDENCE_MAX_MB", "10")),
         "BABEL_DEFAULT_LOCALE": os.environ.get("PORTAL_LANGUAGE", "id"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("PORTAL_TIMEZONE", "Asia/Jakarta"),
         "LANGUAGES": ["id", "en"],

@@ -6,9 +6,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.core.htmx import render
+from portal.core.timeutil import local_today
 from portal.extensions import db
 from portal.org import permissions as org_perms
 from portal.org.models import Employee, Unit
+from portal.periods import rules as period_rules
+from portal.periods import services as period_services
+from portal.periods.models import PHASE_PLANNING
+from portal.skp import flow
 
 bp = Blueprint("main", __name__)
 
@@ -27,6 +32,34 @@ def set_language():
     return redirect(_safe_next(request.form.get("next")))
 
 
+def _current_period():
+    return period_services.current_period(local_today())
+
+
+def _skp_panel(me: Employee, period) -> dict | None:
+    """"SKP saya": the current period, my current SKP's state and the planning deadline (None: no period)."""
+    if period is None:
+        return None
+    today = local_today()
+    phase = period_services.find_phase(period, PHASE_PLANNING)
+    panel = {"period": period, "skp": flow.current_skp_of(me.id, period),
+             "deadline": phase.closes_on if phase else None, "days_left": None}
+    if phase is not None and phase.closes_on >= today:
+        try:
+            panel["days_left"] = period_rules.working_days_left(today, phase.closes_on,
+                                                                period_services.holidays_around(today))
+        except (TypeError, ValueError):  # a deadline is shown as a date anyway
+            panel["days_left"] = None
+    return panel
+
+
+def _skp_team_panel(me: Employee, period) -> dict | None:
+    """"SKP tim": how many SKP of my team are in each state (one query)."""
+    if period is None:
+        return None
+    return {"period": period, "counts": flow.team_counts(me.id, period), "states": flow.TEAM_STATES}
+
+
 @bp.get("/")
 @login_required
 def dashboard():
@@ -38,6 +71,7 @@ def dashboard():
             options=[selectinload(Employee.superior), selectinload(Employee.position), selectinload(Employee.unit)],
         )
         panels["me"] = me
+        period = _current_period()
         if org_perms.is_assessor(current_user):
             team_count = db.session.scalar(
                 select(func.count(Employee.id)).where(
@@ -46,6 +80,8 @@ def dashboard():
                 )
             )
             panels["team_count"] = team_count
+            panels["skp_team"] = _skp_team_panel(me, period)
+        panels["skp"] = _skp_panel(me, period)
         head = org_perms.headed_unit(current_user)
         if head is not None:
             panels["head_unit"] = head

@@ -22,7 +22,9 @@
     var form = event.target;
     var message = form.getAttribute && form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
+      // Capturing on document runs before htmx's own listener on the form: stop the event reaching it.
       event.preventDefault();
+      event.stopPropagation();
     }
   }, true);
 })();
