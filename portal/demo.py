@@ -752,14 +752,20 @@ def demo_command(if_empty: bool):
             f"The database already holds {existing} employees; the demo is only loaded into an empty database "
             "(use --if-empty to skip silently)."
         )
+    from portal.core.timeutil import local_today
+    from portal.demo_cycle import DEMO_STAFF_PASSWORD, load_demo_cycle
+
     try:
         result = load_demo()
+        cycle = load_demo_cycle(result, local_today())
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     click.echo(f"Demo {REGENCY_NAME} loaded: {result.employee_count} employees, {len(result.units)} units, "
                f"{len(result.users)} demo accounts (flask demo-logins lists them).")
+    click.echo(f"{cycle.period.name}: SKPs in every state, realisation and feedback; every active employee can "
+               f"also sign in with their NIP and the password {DEMO_STAFF_PASSWORD}.")
 
 
 @click.command("demo-logins")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.core.audit import AuditLog
 from portal.demo import DEMO_LOGINS
+from portal.demo_cycle import DEMO_STAFF_PASSWORD
 from portal.extensions import db
 from portal.org.models import ActingAssignment, Employee, Position, Unit
 from portal.org.rules import parse_nip
@@ -93,7 +94,14 @@ def test_demo_loads_a_consistent_regency(run):
 def test_demo_logins_work_and_have_their_roles(run):
     assert run("demo").exit_code == 0
     users = {u.username: u for u in db.session.scalars(select(User))}
-    assert set(users) == {username for _label, username, _password in DEMO_LOGINS}
+    named = {username for _label, username, _password in DEMO_LOGINS}
+    assert named <= set(users)
+    # Every other active employee signs in with their NIP and the shared demo staff password.
+    staff_accounts = [u for name, u in users.items() if name not in named]
+    active = db.session.scalar(select(func.count(Employee.id)).where(Employee.active.is_(True)))
+    assert len(staff_accounts) == active - sum(1 for u in users.values() if u.username in named and u.employee)
+    assert all(u.username == u.employee.nip and u.employee.active for u in staff_accounts)
+    assert staff_accounts[0].check_password(DEMO_STAFF_PASSWORD)
     for _label, username, password in DEMO_LOGINS:
         user = users[username]
         assert user.check_password(password), username

@@ -1,0 +1,318 @@
+"""The demo regency's performance year: periods, SKPs in every state, realisation, evidence and feedback.
+
+Built on ``portal.demo.load_demo`` and run by ``flask demo`` right after it. Everything goes through the same
+services the screens use (with simulated dates), so the demo data obeys the same rules as real data:
+
+- the current year (today's year) runs quarterly: every active employee with a Pejabat Penilai Kinerja has an SKP
+  approved in January, linked to the superior's RHK (the Sekretaris Daerah's to the unit goals), with realisation
+  and some evidence and feedback for every quarter that has ended;
+- planning is reopened for Puskesmas Sukamaju (staff who moved there), whose SKPs show the other states: draft,
+  submitted, returned with a note, and one still to be written; one BKPSDM employee has a revision in draft;
+- every demo employee can sign in with their NIP and ``DEMO_STAFF_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.demo import DemoResult
+from portal.extensions import db
+from portal.org.models import Employee
+from portal.periods import services as period_services
+from portal.periods.models import FREQUENCY_QUARTERLY, PHASE_PLANNING, Period
+from portal.progress import services as progress_services
+from portal.skp import flow, goals
+from portal.skp import services as skp_services
+from portal.skp.models import RHK_TAMBAHAN, RHK_UTAMA, STATUS_APPROVED, Skp
+
+DEMO_STAFF_PASSWORD = "contoh-2026"
+REOPENED_UNIT = "Dinas Kesehatan/Puskesmas Sukamaju"
+REVISION_UNIT = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia/Bidang Mutasi dan Promosi"
+
+UNIT_GOALS = {
+    "Sekretariat Daerah": [
+        "Meningkatnya kualitas tata kelola pemerintahan daerah",
+        "Meningkatnya kualitas pelayanan publik perangkat daerah",
+    ],
+}
+
+# RHK templates by unit kind: (RHK text, [(indicator, aspect, target number or None, unit or target text)]).
+HEAD_RHK = [
+    ("Meningkatnya kinerja {unit} sesuai rencana strategis", [
+        ("Persentase program dan kegiatan {unit} yang terealisasi sesuai rencana", "kuantitas", 95, "persen"),
+        ("Nilai evaluasi akuntabilitas kinerja {unit}", "kualitas", None, "Minimal predikat B"),
+    ]),
+    ("Meningkatnya kualitas layanan {unit} kepada masyarakat", [
+        ("Indeks kepuasan masyarakat terhadap layanan {unit}", "kualitas", 85, "indeks"),
+    ]),
+]
+STAFF_RHK = {
+    "sekolah": [
+        ("Terlaksananya pembelajaran yang berkualitas pada kelas yang diampu", [
+            ("Persentase peserta didik yang mencapai kriteria ketercapaian tujuan pembelajaran", "kualitas", 80,
+             "persen"),
+            ("Jumlah perangkat ajar yang disusun tepat waktu", "waktu", 4, "dokumen"),
+        ]),
+    ],
+    "puskesmas": [
+        ("Meningkatnya cakupan pelayanan kesehatan di wilayah kerja puskesmas", [
+            ("Persentase sasaran yang mendapat pelayanan sesuai standar", "kuantitas", 90, "persen"),
+            ("Laporan pelayanan bulanan disampaikan tepat waktu", "waktu", 12, "laporan"),
+        ]),
+    ],
+}
+GENERIC_STAFF_RHK = [
+    ("Terselesaikannya tugas {position} pada {unit} sesuai standar", [
+        ("Jumlah dokumen/laporan {position} yang diselesaikan", "kuantitas", 12, "dokumen"),
+        ("Persentase dokumen yang diterima tanpa revisi", "kualitas", 90, "persen"),
+    ]),
+    ("Tertibnya administrasi dan data pendukung {unit}", [
+        ("Data pendukung {unit} diperbarui setiap bulan", "waktu", None, "Setiap bulan, paling lambat tanggal 10"),
+    ]),
+]
+TAMBAHAN_RHK = ("Terlaksananya tugas tambahan sebagai anggota tim penyusun laporan kinerja {opd}", [
+    ("Bahan laporan kinerja disampaikan kepada tim tepat waktu", "waktu", None, "Sesuai jadwal tim"),
+])
+
+REALISATION_TEXTS = [
+    "Tercapai sesuai rencana triwulan; dokumen pendukung terlampir.",
+    "Sebagian besar tercapai; dua kegiatan bergeser ke triwulan berikutnya karena jadwal narasumber.",
+    "Tercapai melebihi rencana berkat kerja sama dengan unit terkait.",
+    "Tercapai; laporan telah diverifikasi atasan langsung.",
+]
+FEEDBACK_TEXTS = [
+    "Capaian triwulan ini baik. Pertahankan ketepatan waktu pelaporan dan lengkapi bukti dukung.",
+    "Terima kasih atas inisiatifnya. Untuk triwulan berikut, mohon koordinasi lebih awal dengan bidang lain.",
+    "Hasil kerja sudah sesuai ekspektasi. Dokumentasikan kendala yang ditemui agar dapat dibahas bersama.",
+]
+
+
+@dataclass
+class CycleResult:
+    period: Period | None = None
+    skps: dict[str, Skp] = field(default_factory=dict)  # by state label ("draft", "diajukan", …) and by key
+    accounts_added: int = 0
+
+
+class DemoActor:
+    """Acts as an employee of the demo (their own account), for services that take an ``actor``."""
+
+
+def _accounts(result: DemoResult) -> dict[int, User]:
+    """Every active demo employee gets an account (login: NIP) sharing one password hash (hashed once)."""
+    users = {u.employee_id: u for u in db.session.scalars(select(User).where(User.employee_id.is_not(None)))}
+    template = User(username="_", must_change_password=False)
+    template.set_password(DEMO_STAFF_PASSWORD)
+    for employee in db.session.scalars(select(Employee).where(Employee.active.is_(True))):
+        if employee.id not in users:
+            user = User(username=employee.nip, employee=employee, password_hash=template.password_hash,
+                        must_change_password=False)
+            db.session.add(user)
+            users[employee.id] = user
+    db.session.flush()
+    return users
+
+
+def _hierarchy_order(employees: list[Employee]) -> list[Employee]:
+    """Superiors before their reports, so that each SKP can link to its superior's RHK."""
+    def depth(emp: Employee) -> int:
+        d, current, seen = 0, emp.assessor, set()
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            d += 1
+            current = current.assessor
+        return d
+
+    return sorted(employees, key=lambda e: (depth(e), e.id))
+
+
+def _templates(employee: Employee) -> list[tuple[str, list]]:
+    if employee.position is not None and employee.position.is_head:
+        return HEAD_RHK
+    return STAFF_RHK.get(employee.unit.kind, GENERIC_STAFF_RHK)
+
+
+def _fill(text: str, employee: Employee, opd_name: str) -> str:
+    return text.format(unit=employee.unit.name, position=employee.position.name if employee.position else "pegawai",
+                       opd=opd_name)
+
+
+def _write_skp(actor: User, employee: Employee, period: Period, opd_names: dict[int, str],
+               superior_skps: dict[int, Skp], rng: random.Random) -> Skp:
+    skp = skp_services.create_skp(actor, employee, period)
+    opd_name = opd_names.get(employee.unit.opd_id, employee.unit.name)
+    superior_skp = superior_skps.get(employee.assessor.id) if employee.assessor else None
+    parents = [r for r in (superior_skp.result_plans if superior_skp else []) if r.kind == RHK_UTAMA]
+    unit_goals = skp_services.unit_goal_choices(skp) if skp_services.uses_unit_goals(skp) else []
+    for n, (text, indicators) in enumerate(_templates(employee)):
+        data = {"kind": RHK_UTAMA, "text": _fill(text, employee, opd_name)}
+        if parents:
+            data["parent_id"] = parents[n % len(parents)].id
+        elif unit_goals:
+            data["unit_goal_id"] = unit_goals[n % len(unit_goals)].id
+        rhk = skp_services.add_rhk(actor, skp, data, version=skp.version_id)
+        db.session.flush()
+        for ind_text, aspect, number, unit_or_text in indicators:
+            values = {"text": _fill(ind_text, employee, opd_name), "aspect": aspect}
+            if number is None:
+                values["target_text"] = unit_or_text
+            else:
+                values["target_number"] = number
+                values["target_unit"] = unit_or_text
+            skp_services.add_indicator(actor, rhk, values, version=skp.version_id)
+            db.session.flush()
+    if rng.random() < 0.4:
+        text, indicators = TAMBAHAN_RHK
+        rhk = skp_services.add_rhk(actor, skp, {"kind": RHK_TAMBAHAN, "text": _fill(text, employee, opd_name)},
+                                   version=skp.version_id)
+        db.session.flush()
+        ind_text, aspect, _number, target = indicators[0]
+        skp_services.add_indicator(actor, rhk, {"text": ind_text, "aspect": aspect, "target_text": target},
+                                   version=skp.version_id)
+        db.session.flush()
+    skp_services.save_lampiran(actor, skp, {
+        "resources": "Akses aplikasi kepegawaian, ruang kerja dan perangkat komputer.",
+        "reporting_scheme": "Laporan triwulanan kepada Pejabat Penilai Kinerja melalui portal.",
+        "consequences": "Capaian menjadi dasar penilaian kinerja dan pemberian tunjangan kinerja.",
+    }, version=skp.version_id)
+    db.session.flush()
+    return skp
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    # 09:00 in Jakarta is 02:00 UTC; the database keeps naive UTC.
+    return dt.datetime.combine(day, dt.time(hour)) - dt.timedelta(hours=7)
+
+
+def _quarters_done(year: int, today: dt.date) -> list[int]:
+    if today.year > year:
+        return [1, 2, 3, 4]
+    if today.year < year:
+        return []
+    return list(range(1, (today.month - 1) // 3 + 1))
+
+
+def _record_progress(users: dict[int, User], skp: Skp, period: Period, rng: random.Random,
+                     today: dt.date) -> None:
+    """Realisation per indicator for each finished quarter (on a day inside its evaluation window)."""
+    owner = users[skp.employee_id]
+    assessor_user = users.get(skp.assessor_id) if skp.assessor_id else None
+    for quarter in _quarters_done(period.year, today):
+        window = period_services.find_phase(period, "evaluasi_periodik", quarter)
+        if window is None:
+            continue
+        day = window.opens_on + dt.timedelta(days=2)
+        if day > today:
+            continue
+        for rhk in skp.result_plans:
+            for indicator in rhk.indicators:
+                number = None
+                if indicator.target_number is not None:
+                    share = quarter / 4 * rng.uniform(0.85, 1.1)
+                    number = f"{float(indicator.target_number) * share:.0f}"
+                realisation = progress_services.save_realisation(
+                    owner, skp, indicator, quarter, text=rng.choice(REALISATION_TEXTS), number=number,
+                    version="", today=day)
+                db.session.flush()
+                if rng.random() < 0.3:
+                    progress_services.add_link_evidence(
+                        owner, skp, indicator, quarter, url=f"https://arsip.kab-contoh.example/bukti/{realisation.id}",
+                        title=f"Laporan triwulan {quarter}", today=day)
+                    db.session.flush()
+                if assessor_user is not None and rng.random() < 0.15:
+                    progress_services.give_feedback(assessor_user, skp, text=rng.choice(FEEDBACK_TEXTS),
+                                                    realisation_id=realisation.id, now=_at(day, 14))
+                    db.session.flush()
+
+
+def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> CycleResult:
+    """The current performance year of the demo regency (see the module docstring). The caller commits."""
+    rng = random.Random(seed)
+    cycle = CycleResult()
+    admin = result.users["admin"]
+    users = _accounts(result)
+    cycle.accounts_added = len(users)
+    year = today.year
+    period = period_services.create_period(admin, year, None, FREQUENCY_QUARTERLY)
+    cycle.period = period
+    progress_services.seed_feedback_phrases(admin)
+    planning = period_services.find_phase(period, PHASE_PLANNING)
+    plan_day = min(planning.opens_on + dt.timedelta(days=7), today)
+    decide_day = min(planning.opens_on + dt.timedelta(days=16), today)
+
+    sekda = result.employees["sekda"]
+    for text in UNIT_GOALS["Sekretariat Daerah"]:
+        goals.add_goal(admin, sekda.unit, period, text)
+    db.session.flush()
+
+    reopened = result.units[REOPENED_UNIT]
+    employees = [e for e in db.session.scalars(select(Employee).where(Employee.active.is_(True)))]
+    opd_names = {u.id: u.name for u in result.units.values() if u.parent_id is None}
+    late = [e for e in employees if e.unit_id == reopened.id and not (e.position and e.position.is_head)]
+    late_ids = {e.id for e in late}
+    superior_skps: dict[int, Skp] = {}
+    for employee in _hierarchy_order([e for e in employees if e.id not in late_ids]):
+        actor = users[employee.id]
+        skp = _write_skp(actor, employee, period, opd_names, superior_skps, rng)
+        superior_skps[employee.id] = skp
+        if employee.assessor is None:
+            continue  # the Sekretaris Daerah is rated by the regent, outside the portal: stays a draft
+        flow.submit_skp(actor, skp, today=plan_day, now=_at(plan_day), version=skp.version_id)
+        db.session.flush()
+        flow.approve_skp(users[employee.assessor.id], skp, today=decide_day, now=_at(decide_day, 10),
+                         version=skp.version_id)
+        db.session.flush()
+    cycle.skps["disetujui"] = superior_skps[result.employees["pegawai"].id]
+
+    # Realisation for the education office and BKPSDM (the demo logins' offices).
+    progress_opds = {result.units["Dinas Pendidikan"].id,
+                     result.units["Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"].id}
+    for skp in superior_skps.values():
+        if skp.status == STATUS_APPROVED and skp.employee.unit.opd_id in progress_opds:
+            _record_progress(users, skp, period, rng, today)
+
+    # The demo pegawai asks the assessor for feedback on the latest realisation.
+    pegawai_skp = cycle.skps["disetujui"]
+    progress_services.request_feedback(users[pegawai_skp.employee_id], pegawai_skp,
+                                       asked_nip=pegawai_skp.employee.assessor.nip,
+                                       message="Mohon masukan atas capaian triwulan terakhir saya.",
+                                       now=_at(today, 8))
+
+    # Puskesmas Sukamaju: planning reopened for the unit; its staff show the other states of the flow.
+    if today > planning.closes_on:
+        period_services.reopen_phase(admin, planning, today, today + dt.timedelta(days=30),
+                                     "Pegawai mutasi ke Puskesmas Sukamaju: SKP disusun menyusul",
+                                     unit=reopened)
+        db.session.flush()
+    states = ["draft", "diajukan", "dikembalikan", "diajukan", "belum dibuat"]
+    for employee, state in zip(sorted(late, key=lambda e: e.id), states * 3, strict=False):
+        if state == "belum dibuat":
+            continue
+        actor = users[employee.id]
+        skp = _write_skp(actor, employee, period, opd_names, superior_skps, rng)
+        cycle.skps.setdefault(state, skp)
+        if state in ("diajukan", "dikembalikan") and employee.assessor is not None:
+            flow.submit_skp(actor, skp, today=today, now=_at(today, 8), version=skp.version_id)
+            db.session.flush()
+            if state == "dikembalikan":
+                flow.return_skp(users[employee.assessor.id], skp,
+                                "Indikator belum terukur: tambahkan target angka dan satuannya pada RHK pertama.",
+                                today=today, now=_at(today, 11), version=skp.version_id)
+                db.session.flush()
+
+    # A revision in draft: new assignments in the Bidang Mutasi dan Promosi.
+    for employee in employees:
+        skp = superior_skps.get(employee.id)
+        if (skp is not None and skp.status == STATUS_APPROVED and employee.unit_id == result.units[REVISION_UNIT].id
+                and not (employee.position and employee.position.is_head)):
+            revision = flow.revise_skp(users[employee.id], skp, "Penugasan baru sebagai tim seleksi terbuka JPT",
+                                       today=today, now=_at(today, 9), version=skp.version_id)
+            cycle.skps["revisi"] = revision
+            break
+    db.session.flush()
+    return cycle

@@ -1,0 +1,73 @@
+"""The demo's performance year: an open year with SKPs in every state, realisation and feedback, and the
+screens a demo user opens on it render for the demo logins."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.demo import load_demo
+from portal.demo_cycle import load_demo_cycle
+from portal.extensions import db
+from portal.progress.models import Evidence, Feedback, FeedbackRequest, Realisation
+from portal.skp.models import ResultPlan, Skp
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo():
+    result = load_demo(today=TODAY)
+    cycle = load_demo_cycle(result, TODAY)
+    db.session.commit()
+    return result, cycle
+
+
+def test_every_state_is_present(demo):
+    _result, cycle = demo
+    states = dict(db.session.execute(select(Skp.status, func.count()).group_by(Skp.status)).all())
+    for state in ("draft", "diajukan", "dikembalikan", "disetujui"):
+        assert states.get(state, 0) >= 1, state
+    revision = cycle.skps["revisi"]
+    assert revision.number == 2 and revision.status == "draft" and revision.previous.status == "disetujui"
+    returned = cycle.skps["dikembalikan"]
+    assert any(e.to_status == "dikembalikan" and "Indikator" in e.note for e in returned.events)
+
+
+def test_cascade_links_and_progress(demo):
+    result, cycle = demo
+    pegawai_skp = cycle.skps["disetujui"]
+    assert pegawai_skp.employee_id == result.employees["pegawai"].id
+    assert all(r.parent_id is not None for r in pegawai_skp.result_plans if r.kind == "utama")
+    linked = db.session.scalar(select(func.count(ResultPlan.id)).where(ResultPlan.parent_id.is_not(None)))
+    assert linked > 100
+    assert db.session.scalar(select(func.count(Realisation.id))) > 100
+    assert db.session.scalar(select(func.count(Evidence.id))) > 10
+    assert db.session.scalar(select(func.count(Feedback.id))) > 10
+    assert db.session.scalar(select(func.count(FeedbackRequest.id)).where(FeedbackRequest.answered_at.is_(None))) == 1
+
+
+PAGES = {
+    "pegawai": ["/", "/skp/", "/umpan-balik"],
+    "kabid.dikdas": ["/", "/skp/tim", "/skp/", "/umpan-balik"],
+    "kadis.pendidikan": ["/", "/skp/tim", "/skp/kaskade"],
+    "admin": ["/", "/periode", "/kalender", "/skp/kaskade"],
+    "auditor": ["/", "/periode", "/admin/audit"],
+}
+
+
+def test_demo_logins_open_their_pages(demo, app, login):
+    result, _cycle = demo
+    for username, paths in PAGES.items():
+        client = login(result.users[username], app.test_client())
+        for path in paths:
+            response = client.get(path, follow_redirects=True)
+            assert response.status_code == 200, (username, path)
+
+
+def test_pegawai_progress_page_shows_realisation(demo, client, login):
+    result, cycle = demo
+    login(result.users["pegawai"])
+    body = client.get(f"/skp/{cycle.skps['disetujui'].id}/realisasi").get_data(as_text=True)
+    assert "Triwulan III" in body
+    assert "Tercapai" in body
