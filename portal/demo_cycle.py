@@ -316,3 +316,79 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
             break
     db.session.flush()
     return cycle
+
+
+def seed_scale_cycle(today: dt.date, *, quarters: int = 2) -> dict:
+    """Bulk data for benchmarks: a period of ``today``'s year (if missing) and an approved SKP for every active
+    employee without one (2 RHK Utama linked to the superior's first RHK, 2 indicators each), with realisation
+    for the first ``quarters`` quarters. Core bulk inserts with explicit ids: 20,000 employees take seconds."""
+    from sqlalchemy import func, insert
+
+    from portal.progress.models import Realisation
+    from portal.skp.berakhlak import CODES
+    from portal.skp.models import BehaviourExpectation, Indicator, ResultPlan
+
+    period = period_services.period_for_year(today.year)
+    if period is None:
+        period = period_services.create_period(None, today.year, None, FREQUENCY_QUARTERLY)
+        db.session.flush()
+    have = set(db.session.scalars(select(Skp.employee_id).where(Skp.period_id == period.id)))
+    rows = db.session.execute(
+        select(Employee.id, Employee.superior_id, Employee.assessor_id, Employee.unit_id)
+        .where(Employee.active.is_(True))
+    ).all()
+    todo = [r for r in rows if r.id not in have]
+    by_id = {r.id: r for r in todo}
+
+    def depth(emp_id: int) -> int:
+        d, current, seen = 0, by_id.get(emp_id), set()
+        while current is not None and current.superior_id in by_id and current.id not in seen:
+            seen.add(current.id)
+            d += 1
+            current = by_id.get(current.superior_id)
+        return d
+
+    todo.sort(key=lambda r: (depth(r.id), r.id))
+    next_id = {model: (db.session.scalar(select(func.max(model.id))) or 0) + 1
+               for model in (Skp, ResultPlan, Indicator, BehaviourExpectation, Realisation)}
+    approved_at = _at(dt.date(today.year, 1, 20))
+    skps, plans, indicators, expectations, realisations = [], [], [], [], []
+    first_rhk: dict[int, int] = {}
+    for row in todo:
+        skp_id = next_id[Skp]
+        next_id[Skp] += 1
+        skps.append({"id": skp_id, "period_id": period.id, "employee_id": row.id, "number": 1, "is_current": True,
+                     "status": STATUS_APPROVED, "assessor_id": row.assessor_id or row.superior_id,
+                     "unit_id": row.unit_id, "resources": "", "reporting_scheme": "", "consequences": "",
+                     "submitted_at": approved_at, "decided_at": approved_at, "version_id": 1,
+                     "created_at": approved_at, "updated_at": approved_at})
+        for code in CODES:
+            expectations.append({"id": next_id[BehaviourExpectation], "skp_id": skp_id, "value_code": code,
+                                 "text": "", "created_at": approved_at, "updated_at": approved_at})
+            next_id[BehaviourExpectation] += 1
+        for n in range(2):
+            rhk_id = next_id[ResultPlan]
+            next_id[ResultPlan] += 1
+            first_rhk.setdefault(row.id, rhk_id)
+            plans.append({"id": rhk_id, "skp_id": skp_id, "kind": RHK_UTAMA, "position": n,
+                          "text": f"Rencana hasil kerja {n + 1} pegawai {row.id}",
+                          "parent_id": first_rhk.get(row.superior_id), "created_at": approved_at,
+                          "updated_at": approved_at})
+            for m in range(2):
+                ind_id = next_id[Indicator]
+                next_id[Indicator] += 1
+                indicators.append({"id": ind_id, "result_plan_id": rhk_id, "text": f"Indikator {m + 1}",
+                                   "aspect": "kuantitas", "target_text": "", "target_number": 12,
+                                   "target_unit": "dokumen", "position": m, "created_at": approved_at,
+                                   "updated_at": approved_at})
+                for quarter in range(1, quarters + 1):
+                    realisations.append({"id": next_id[Realisation], "indicator_id": ind_id, "sub_period": quarter,
+                                         "text": "Tercapai sesuai rencana", "number": 3, "version_id": 1,
+                                         "created_at": approved_at, "updated_at": approved_at})
+                    next_id[Realisation] += 1
+    for model, batch in ((Skp, skps), (BehaviourExpectation, expectations), (ResultPlan, plans),
+                         (Indicator, indicators), (Realisation, realisations)):
+        for start in range(0, len(batch), 5000):
+            db.session.execute(insert(model), batch[start:start + 5000])
+    db.session.flush()
+    return {"period_id": period.id, "skps": len(skps), "realisations": len(realisations)}

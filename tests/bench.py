@@ -70,6 +70,11 @@ def build_app(folder: Path, size: int):
         seed_reference_data()
         started = time.perf_counter()
         seed_scale(employees=size, opd=40, seed=11)
+        from portal.core.timeutil import local_today
+        from portal.demo_cycle import seed_scale_cycle
+        from portal.skp.models import Skp
+
+        seed_scale_cycle(local_today())
         db.session.commit()
         seeded = time.perf_counter() - started
 
@@ -107,9 +112,13 @@ def build_app(folder: Path, size: int):
         db.session.flush()
         add_audit_rows(admin, size)
         db.session.commit()
+        report_skp = db.session.scalar(
+            select(Skp.id).join(Employee, Employee.id == Skp.employee_id)
+            .where(Employee.superior_id == assessor_id).order_by(Skp.id).limit(1))
         context = {
             "users": {"admin": admin.get_id(), "head": head.get_id(), "assessor": assessor.get_id()},
             "opd_id": opd_id, "big_unit": big_unit, "term": term, "seed_seconds": seeded,
+            "report_skp": report_skp,
         }
     return app, context
 
@@ -144,6 +153,11 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
         ("my team /tim (assessor)", "assessor", "/tim"),
         ("units /unit", "admin", "/unit"),
         ("audit /admin/audit", "admin", "/admin/audit"),
+        ("SKP team board /skp/tim (assessor)", "assessor", "/skp/tim"),
+        ("SKP of a report /skp/<id> (assessor)", "assessor", f"/skp/{ctx['report_skp']}"),
+        ("realisation /skp/<id>/realisasi (assessor)", "assessor", f"/skp/{ctx['report_skp']}/realisasi"),
+        ("cascade /skp/kaskade (head of OPD)", "head", f"/skp/kaskade?unit={ctx['opd_id']}"),
+        ("feedback inbox /umpan-balik (assessor)", "assessor", "/umpan-balik"),
     ]
 
 

@@ -53,12 +53,14 @@ class Skp(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("period_id", "employee_id", "number", name="uq_skp_period_employee_number"),
         Index("ix_skp_period_current", "period_id", "is_current", "status"),
+        # The team board and cascades look up "the current SKP of this employee in this period".
+        Index("ix_skp_employee_period_current", "employee_id", "period_id", "is_current"),
         Index("ix_skp_assessor_current", "assessor_id", "is_current"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
     number: Mapped[int] = mapped_column(default=1)  # version number, 1, 2, … (revisions during the year)
     is_current: Mapped[bool] = mapped_column(default=True)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("skp.id"))
