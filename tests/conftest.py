@@ -246,3 +246,41 @@ def browser_login(page):
         return page
 
     return _login
+
+
+# Periods and the holiday calendar (periods helper)
+@pytest.fixture
+def make_period():
+    return factories.make_period
+
+
+@pytest.fixture
+def make_holiday():
+    return factories.make_holiday
+
+
+# SKP plans, RHK and indicators (SKP editor helper)
+@pytest.fixture
+def make_skp():
+    return factories.make_skp
+
+
+@pytest.fixture
+def make_rhk():
+    return factories.make_rhk
+
+
+@pytest.fixture
+def make_indicator():
+    return factories.make_indicator
+
+
+# Realisation and feedback (progress helper)
+@pytest.fixture
+def make_realisation():
+    return factories.make_realisation
+
+
+@pytest.fixture
+def make_feedback():
+    return factories.make_feedback
