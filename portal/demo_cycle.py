@@ -79,6 +79,16 @@ TAMBAHAN_RHK = ("Terlaksananya tugas tambahan sebagai anggota tim penyusun lapor
     ("Bahan laporan kinerja disampaikan kepada tim tepat waktu", "waktu", None, "Sesuai jadwal tim"),
 ])
 
+# Ekspektasi Khusus Pimpinan the assessors write (two per SKP).
+EXPECTATIONS = [
+    ("berorientasi_pelayanan", "Menanggapi setiap permintaan layanan paling lambat satu hari kerja."),
+    ("akuntabel", "Menyampaikan laporan kegiatan lengkap dengan bukti pada akhir setiap triwulan."),
+    ("kompeten", "Mengikuti paling sedikit 20 JP pengembangan kompetensi tahun ini dan berbagi hasilnya di unit."),
+    ("harmonis", "Membantu rekan kerja yang baru bergabung memahami tugas di unit."),
+    ("adaptif", "Mengusulkan satu perbaikan cara kerja yang memanfaatkan aplikasi."),
+    ("kolaboratif", "Berkoordinasi dengan bidang lain sebelum jadwal kegiatan ditetapkan."),
+]
+
 REALISATION_TEXTS = [
     "Tercapai sesuai rencana triwulan; dokumen pendukung terlampir.",
     "Sebagian besar tercapai; dua kegiatan bergeser ke triwulan berikutnya karena jadwal narasumber.",
@@ -213,8 +223,11 @@ def _record_progress(users: dict[int, User], skp: Skp, period: Period, rng: rand
             for indicator in rhk.indicators:
                 number = None
                 if indicator.target_number is not None:
-                    share = quarter / 4 * rng.uniform(0.85, 1.1)
-                    number = f"{float(indicator.target_number) * share:.0f}"
+                    target = float(indicator.target_number)
+                    if indicator.target_unit in ("persen", "indeks"):  # a rate: measured each quarter
+                        number = f"{min(100.0, target * rng.uniform(0.88, 1.06)):.0f}"
+                    else:  # a count: this quarter's share of the yearly target
+                        number = f"{max(1.0, target / 4 * rng.uniform(0.7, 1.3)):.0f}"
                 realisation = progress_services.save_realisation(
                     owner, skp, indicator, quarter, text=rng.choice(REALISATION_TEXTS), number=number,
                     version="", today=day)
@@ -254,7 +267,11 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
     employees = [e for e in db.session.scalars(select(Employee).where(Employee.active.is_(True)))]
     opd_names = {u.id: u.name for u in result.units.values() if u.parent_id is None}
     late = [e for e in employees if e.unit_id == reopened.id and not (e.position and e.position.is_head)]
-    late_ids = {e.id for e in late}
+    # One report of the demo assessor (not the demo pegawai) joined late: their SKP waits for kabid.dikdas.
+    waiting = next(e for e in sorted(employees, key=lambda e: e.id)
+                   if e.superior_id == result.employees["kabid.dikdas"].id
+                   and e.id != result.employees["pegawai"].id and not (e.position and e.position.is_head))
+    late_ids = {e.id for e in late} | {waiting.id}
     superior_skps: dict[int, Skp] = {}
     for employee in _hierarchy_order([e for e in employees if e.id not in late_ids]):
         actor = users[employee.id]
@@ -264,8 +281,11 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
             continue  # the Sekretaris Daerah is rated by the regent, outside the portal: stays a draft
         flow.submit_skp(actor, skp, today=plan_day, now=_at(plan_day), version=skp.version_id)
         db.session.flush()
-        flow.approve_skp(users[employee.assessor.id], skp, today=decide_day, now=_at(decide_day, 10),
-                         version=skp.version_id)
+        assessor_user = users[employee.assessor.id]
+        for code, text in rng.sample(EXPECTATIONS, 2):
+            skp_services.save_expectation(assessor_user, skp, code, text, version=skp.version_id)
+            db.session.flush()
+        flow.approve_skp(assessor_user, skp, today=decide_day, now=_at(decide_day, 10), version=skp.version_id)
         db.session.flush()
     cycle.skps["disetujui"] = superior_skps[result.employees["pegawai"].id]
 
@@ -289,8 +309,12 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
                                      "Pegawai mutasi ke Puskesmas Sukamaju: SKP disusun menyusul",
                                      unit=reopened)
         db.session.flush()
+        period_services.reopen_phase(admin, planning, today, today + dt.timedelta(days=14),
+                                     "Pegawai pindahan: SKP disusun menyusul", employee=waiting)
+        db.session.flush()
     states = ["draft", "diajukan", "dikembalikan", "diajukan", "belum dibuat"]
-    for employee, state in zip(sorted(late, key=lambda e: e.id), states * 3, strict=False):
+    scenario = [(waiting, "diajukan")] + list(zip(sorted(late, key=lambda e: e.id), states * 3, strict=False))
+    for employee, state in scenario:
         if state == "belum dibuat":
             continue
         actor = users[employee.id]
