@@ -178,8 +178,12 @@ def _write_skp(actor: User, employee: Employee, period: Period, opd_names: dict[
             db.session.flush()
     if rng.random() < 0.4:
         text, indicators = TAMBAHAN_RHK
-        rhk = skp_services.add_rhk(actor, skp, {"kind": RHK_TAMBAHAN, "text": _fill(text, employee, opd_name)},
-                                   version=skp.version_id)
+        data = {"kind": RHK_TAMBAHAN, "text": _fill(text, employee, opd_name)}
+        if parents:
+            data["parent_id"] = parents[-1].id
+        elif unit_goals:
+            data["unit_goal_id"] = unit_goals[-1].id
+        rhk = skp_services.add_rhk(actor, skp, data, version=skp.version_id)
         db.session.flush()
         ind_text, aspect, _number, target = indicators[0]
         skp_services.add_indicator(actor, rhk, {"text": ind_text, "aspect": aspect, "target_text": target},
