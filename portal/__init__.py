@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.assessment.views import bp as assessment_bp
     from portal.audit.views import bp as audit_bp
     from portal.auth.views import bp as auth_bp
     from portal.imports.views import bp as imports_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(periods_bp)
     app.register_blueprint(skp_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(assessment_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,5 +1,17 @@
 """Imports every model module so that SQLAlchemy and Alembic see the whole schema."""
 
+from portal.assessment.models import (  # noqa: F401
+    AssessmentSetting,
+    AssessorInput,
+    FeedbackBucket,
+    QuestionnaireItem,
+    RaterCompletion,
+    RaterDraft,
+    RaterNomination,
+    SelfAssessment,
+    SelfBehaviourRating,
+    SelfResultRating,
+)
 from portal.auth.models import LoginAttempt, User  # noqa: F401
 from portal.core.audit import AuditLog  # noqa: F401
 from portal.imports.models import ImportBatch, ImportRow  # noqa: F401

@@ -1,0 +1,3 @@
+"""Assessment routes (self_views)."""
+
+from portal.assessment.blueprint import bp  # noqa: F401
