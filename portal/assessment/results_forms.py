@@ -1,0 +1,44 @@
+"""Forms of the results part: the assessor's own behaviour input (scores are parsed from the radio groups)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+from portal.assessment import rules
+
+NOT_APPLICABLE = "na"  # the radio value of "tidak dapat menilai"
+SCORE_CHOICES = [(str(n), str(n)) for n in rules.SCALE] + [(NOT_APPLICABLE, lazy_gettext("Tidak dapat menilai"))]
+
+
+class AssessorInputForm(FlaskForm):
+    comment_keep = TextAreaField(lazy_gettext("Yang perlu dipertahankan"),
+                                 validators=[Optional(), Length(max=4000)])
+    comment_improve = TextAreaField(lazy_gettext("Yang perlu ditingkatkan"),
+                                    validators=[Optional(), Length(max=4000)])
+
+
+def item_field_name(item_id: int) -> str:
+    return f"item_{item_id}"
+
+
+def parse_scores(items, formdata) -> tuple[dict[int, int | None], dict[int, str]]:
+    """The answered items as {item id: 1..5 or None}, and the raw radio values to show the form again.
+    Unknown values are ignored (treated as unanswered)."""
+    scores: dict[int, int | None] = {}
+    raw: dict[int, str] = {}
+    for item in items:
+        value = (formdata.get(item_field_name(item.id)) or "").strip()
+        if value == NOT_APPLICABLE:
+            scores[item.id] = None
+            raw[item.id] = value
+        elif value.isdigit() and int(value) in rules.SCALE:
+            scores[item.id] = int(value)
+            raw[item.id] = value
+    return scores, raw
+
+
+def raw_from_stored(stored: dict | None) -> dict[int, str]:
+    return {int(k): (NOT_APPLICABLE if v is None else str(v)) for k, v in (stored or {}).items()}
