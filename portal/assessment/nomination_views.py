@@ -1,3 +1,308 @@
-"""Assessment routes (nomination_views)."""
+"""360 nominations: the assessor's team list (/360), nominations per employee and window, proposals by the
+employee, replacing a rater who declined, reminders, and the progress overview (/360/progres).
 
-from portal.assessment.blueprint import bp  # noqa: F401
+Nobody sees per rater whether they answered: only counts (assessment.models, anonymity design).
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.assessment import common
+from portal.assessment import nomination_services as services
+from portal.assessment.blueprint import bp
+from portal.assessment.models import GROUPS, NOMINATION_DECLINED, NOMINATION_PROPOSED, RaterNomination
+from portal.assessment.nomination_forms import AddRaterForm, EmptyForm, ReplaceForm
+from portal.core.errors import DomainError
+from portal.core.htmx import redirect_to, render
+from portal.core.pagination import page_number
+from portal.core.timeutil import local_today, utcnow
+from portal.extensions import db
+from portal.org import permissions as org_perms
+from portal.org.models import Employee, Unit
+from portal.periods import services as period_services
+
+PANEL = "assessment/_nominations_panel.html"
+
+
+@bp.app_template_global("nomination_status_label")
+def nomination_status_label(status: str) -> tuple[str, str]:
+    return services.STATUS_LABELS.get(status, (status, "badge"))
+
+
+@bp.app_template_global("rater_group_label")
+def rater_group_label(group: str) -> str:
+    return services.GROUP_LABELS.get(group, group)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Loaders
+
+
+def _subject_or_404(subject_id: int) -> Employee:
+    subject = db.session.get(Employee, subject_id)
+    if subject is None:
+        abort(404)
+    return subject
+
+
+def _role(user, subject: Employee) -> str:
+    """"assessor" (manages), "subject" (proposes), "reader" (admin/auditor, read-only); else 403."""
+    if common.can_manage_nominations(user, subject):
+        return "assessor"
+    if user.employee_id is not None and user.employee_id == subject.id:
+        return "subject"
+    if user.can_read_all:
+        return "reader"
+    abort(403)
+
+
+def _nomination_or_404(nomination_id: int) -> RaterNomination:
+    nomination = services.load_nomination(nomination_id)
+    if nomination is None:
+        abort(404)
+    return nomination
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The nominations page
+
+
+def _context(subject: Employee, phase, role: str, *, form=None, error: str | None = None, replace_for=None,
+             replace_form=None) -> dict:
+    today = local_today()
+    nominations = services.nominations_for(subject, phase)
+    answered = services.answered_nomination_ids(nominations)
+    counts = services.count_nominations(nominations, answered)
+    limits = common.limits_for(phase.period)
+    editable = services.window_editable(phase, subject, today)
+    may_change = editable and role in ("assessor", "subject")
+    return {
+        "subject": subject,
+        "phase": phase,
+        "role": role,
+        "today": today,
+        "grouped": services.by_group(nominations),
+        "groups": GROUPS,
+        "counts": counts,
+        "limits": limits,
+        "maxima": {g: services.group_maximum(limits, g) for g in GROUPS},
+        "problems": services.problems(nominations, limits, services.has_subordinates(subject)),
+        "suggested": services.suggestions(subject, nominations) if may_change else {},
+        "editable": editable,
+        "may_change": may_change,
+        "form": form or AddRaterForm(formdata=None),
+        "replace_form": replace_form or ReplaceForm(formdata=None),
+        "replace_for": replace_for,
+        "button": EmptyForm(),
+        "error": error,
+    }
+
+
+def _page(subject, phase, role, status: int = 200, **kwargs):
+    return render("assessment/nominations.html", PANEL, status=status, **_context(subject, phase, role, **kwargs))
+
+
+@bp.get("/360/<int:subject_id>/<int:phase_id>")
+@login_required
+def nominations(subject_id: int, phase_id: int):
+    subject = _subject_or_404(subject_id)
+    phase = common.get_window_or_404(phase_id)
+    role = _role(current_user, subject)
+    response = _page(subject, phase, role)
+    db.session.commit()  # settings_for may have created the period's default settings
+    return response
+
+
+def _back(subject: Employee, phase) -> str:
+    return url_for("assessment.nominations", subject_id=subject.id, phase_id=phase.id)
+
+
+def _refused(subject, phase, role, error: DomainError, **kwargs):
+    db.session.rollback()  # the panel shows the message (role=alert); a flash would repeat it on the next page
+    return _page(subject, phase, role, status=422, error=error.message, **kwargs)
+
+
+def _rater_from(form: AddRaterForm) -> Employee | None:
+    if form.rater_id.data:
+        try:
+            return db.session.get(Employee, int(form.rater_id.data))
+        except (TypeError, ValueError):
+            return None
+    return services.find_by_nip(form.nip.data)
+
+
+@bp.post("/360/<int:subject_id>/<int:phase_id>/undang")
+@login_required
+def nominate(subject_id: int, phase_id: int):
+    """The assessor invites a rater (a suggestion by id, or any employee by NIP); the employee proposes one."""
+    subject = _subject_or_404(subject_id)
+    phase = common.get_window_or_404(phase_id)
+    role = _role(current_user, subject)
+    if role not in ("assessor", "subject"):
+        abort(403)
+    form = AddRaterForm()
+    if not form.validate():
+        return _page(subject, phase, role, status=422, form=form, error=gettext("Periksa kembali isian yang ditandai."))
+    if not form.rater_id.data and not (form.nip.data or "").strip():
+        form.nip.errors = [gettext("NIP penilai wajib diisi.")]
+        return _page(subject, phase, role, status=422, form=form, error=form.nip.errors[0])
+    rater = _rater_from(form)
+    action = services.nominate if role == "assessor" else services.propose
+    try:
+        nomination = action(current_user, subject, phase, rater, form.group.data, local_today())
+    except DomainError as error:
+        return _refused(subject, phase, role, error, form=form if not form.rater_id.data else None)
+    db.session.commit()
+    if role == "assessor":
+        flash(gettext("%(name)s diundang memberi umpan balik 360.", name=nomination.rater.full_name), "success")
+    else:
+        flash(gettext("%(name)s diusulkan; menunggu persetujuan Pejabat Penilai Kinerja.",
+                      name=nomination.rater.full_name), "success")
+    return redirect_to(_back(subject, phase))
+
+
+def _assessor_action(nomination_id: int, action, message: str):
+    nomination = _nomination_or_404(nomination_id)
+    subject, phase = nomination.subject, nomination.phase
+    if not common.can_manage_nominations(current_user, subject):
+        abort(403)
+    try:
+        action(current_user, nomination, local_today())
+    except DomainError as error:
+        return _refused(subject, phase, "assessor", error)
+    db.session.commit()
+    flash(message, "success")
+    return redirect_to(_back(subject, phase))
+
+
+@bp.post("/360/nominasi/<int:nomination_id>/setujui")
+@login_required
+def approve_nomination(nomination_id: int):
+    return _assessor_action(nomination_id, services.approve, gettext("Usulan penilai disetujui; undangan dikirim."))
+
+
+@bp.post("/360/nominasi/<int:nomination_id>/tidak-setujui")
+@login_required
+def reject_nomination(nomination_id: int):
+    return _assessor_action(nomination_id, services.reject, gettext("Usulan penilai tidak disetujui."))
+
+
+@bp.post("/360/nominasi/<int:nomination_id>/hapus")
+@login_required
+def remove_nomination(nomination_id: int):
+    """The assessor withdraws an invitation; the employee may withdraw their own pending proposal."""
+    nomination = _nomination_or_404(nomination_id)
+    subject = nomination.subject
+    own_proposal = (nomination.status == NOMINATION_PROPOSED and current_user.employee_id == subject.id)
+    if not (common.can_manage_nominations(current_user, subject) or own_proposal):
+        abort(403)
+    role = "assessor" if common.can_manage_nominations(current_user, subject) else "subject"
+    phase = nomination.phase
+    try:
+        services.remove(current_user, nomination, local_today())
+    except DomainError as error:
+        return _refused(subject, phase, role, error)
+    db.session.commit()
+    flash(gettext("Nominasi dihapus."), "success")
+    return redirect_to(_back(subject, phase))
+
+
+@bp.route("/360/nominasi/<int:nomination_id>/ganti", methods=["GET", "POST"])
+@login_required
+def replace_nomination(nomination_id: int):
+    """Replace a rater who declined with another employee (by NIP) in the same group."""
+    nomination = _nomination_or_404(nomination_id)
+    subject, phase = nomination.subject, nomination.phase
+    if not common.can_manage_nominations(current_user, subject):
+        abort(403)
+    if nomination.status != NOMINATION_DECLINED:
+        abort(404)
+    form = ReplaceForm()
+    if request.method == "GET":
+        return _page(subject, phase, "assessor", replace_for=nomination, replace_form=ReplaceForm(formdata=None))
+    if not form.validate():
+        return _page(subject, phase, "assessor", status=422, replace_for=nomination, replace_form=form,
+                     error=gettext("Periksa kembali isian yang ditandai."))
+    try:
+        new = services.replace(current_user, nomination, services.find_by_nip(form.nip.data), local_today())
+    except DomainError as error:
+        form.nip.errors = [error.message]
+        db.session.rollback()
+        return _page(subject, phase, "assessor", status=422, replace_for=db.session.get(RaterNomination, nomination_id),
+                     replace_form=form, error=error.message)
+    db.session.commit()
+    flash(gettext("%(name)s diundang sebagai pengganti.", name=new.rater.full_name), "success")
+    return redirect_to(_back(subject, phase))
+
+
+@bp.post("/360/<int:subject_id>/<int:phase_id>/ingatkan")
+@login_required
+def remind(subject_id: int, phase_id: int):
+    """In-app reminder to the raters whose request is still open; says how many, not who."""
+    subject = _subject_or_404(subject_id)
+    phase = common.get_window_or_404(phase_id)
+    if not common.can_manage_nominations(current_user, subject):
+        abort(403)
+    n = services.remind(current_user, subject, phase, utcnow())
+    db.session.commit()
+    if n:
+        flash(gettext("Pengingat dikirim kepada %(n)s penilai yang belum mengisi.", n=n), "success")
+    else:
+        flash(gettext("Tidak ada permintaan yang masih terbuka; tidak ada pengingat dikirim."), "info")
+    return redirect_to(_back(subject, phase))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The assessor's team and progress
+
+
+@bp.get("/360")
+@login_required
+def team():
+    """The signed-in assessor's reports (direct and delegated) with nomination counts per evaluation window."""
+    if current_user.employee_id is None:
+        abort(403)
+    period = period_services.current_period(local_today())
+    phases = common.windows(period) if period else []
+    page = services.team_page(current_user.employee_id, phases, page_number())
+    return render("assessment/team.html", "assessment/_nomination_team.html", period=period, phases=phases,
+                  page=page)
+
+
+@bp.get("/360/progres")
+@login_required
+def progress():
+    """Counts per employee and window: invited / answered / declined (never who) and the self-assessment."""
+    user = current_user
+    if not services.has_progress_scope(user):
+        abort(403)
+    today = local_today()
+    period = period_services.current_period(today)
+    phases = common.windows(period) if period else []
+    phase = None
+    wanted = request.args.get("jendela", type=int)
+    if wanted is not None:
+        phase = next((p for p in phases if p.id == wanted), None)
+        if phase is None:
+            abort(404)
+    if phase is None and phases:
+        opened = [p for p in phases if p.opens_on <= today]
+        phase = max(opened, key=lambda p: (p.opens_on, p.id)) if opened else phases[0]
+    unit = None
+    units = []
+    if user.can_read_all:
+        units = list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.path)))
+        unit_id = request.args.get("unit", type=int)
+        if unit_id:
+            unit = db.session.get(Unit, unit_id)
+            if unit is None:
+                abort(404)
+    page = services.progress_page(user, phase, unit=unit, number=page_number(),
+                                  secret=current_app.config["SECRET_KEY"]) if phase else None
+    return render("assessment/progress.html", "assessment/_nomination_progress.html", period=period,
+                  phases=phases, phase=phase, page=page, units=units, unit=unit,
+                  show_team_link=org_perms.is_assessor(user))

@@ -1,4 +1,4 @@
 """The assessment blueprint: routes live in one module per part."""
 
-from portal.assessment import nomination_views, rater_views, results_views, self_views  # noqa: F401
+from portal.assessment import admin_views, nomination_views, rater_views, results_views, self_views  # noqa: F401
 from portal.assessment.blueprint import bp  # noqa: F401
