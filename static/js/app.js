@@ -41,3 +41,12 @@ document.addEventListener("change", function (event) {
   target.value = current ? current + " " + option.text : option.text;
   target.focus();
 });
+// A submit button with data-confirm asks before its own submission (the questionnaire's "Kirim", not "Simpan draf").
+document.addEventListener("submit", function (event) {
+  var button = event.submitter;
+  var message = button && button.getAttribute && button.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);

@@ -1,0 +1,288 @@
+"""The rater's side of the 360 input: the task list, drafts, the anonymous submission, declining.
+
+Anonymity holds in storage (DOMAIN.md section 6; the design is in portal/assessment/models.py):
+- a submission never touches the ``RaterNomination`` row (its ``updated_at`` would date the answer);
+- completion and draft are stored under ``rules.opaque_token`` (HMAC with the application's secret key);
+- the content goes into a ``FeedbackBucket`` as histogram counts and reshuffled comment lists: no row per answer,
+  no rater id, no time;
+- nothing goes into the audit log for drafts and submissions. Even an audit row without actor or subject would
+  carry a time and the client address, which the sign-in rows tie to a person; the submission time is what links
+  a rater to the change of one bucket. Declining is not anonymous and is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.assessment import common, rules
+from portal.assessment.models import (
+    NOMINATION_DECLINED,
+    NOMINATION_INVITED,
+    FeedbackBucket,
+    QuestionnaireItem,
+    RaterCompletion,
+    RaterDraft,
+    RaterNomination,
+)
+from portal.core import audit
+from portal.core.errors import DomainError
+from portal.extensions import db
+from portal.skp.berakhlak import BERAKHLAK
+
+NOT_APPLICABLE = "na"  # the form's and the draft's value for "tidak dapat menilai"
+COMMENT_MAX = 2000
+
+# A cryptographic source: the stored order of comments must not be reproducible from a seed.
+_RANDOM = random.SystemRandom()
+
+
+class AlreadySubmitted(DomainError):
+    """The questionnaire of this nomination was already sent: a submitted answer is final."""
+
+
+class NotAnswerable(DomainError):
+    """The window is closed, or the nomination is no longer an open invitation."""
+
+
+def draft_token(secret: str, nomination_id: int) -> str:
+    return rules.opaque_token(secret, "draft", nomination_id)
+
+
+def completion_token(secret: str, nomination_id: int) -> str:
+    return rules.opaque_token(secret, "completion", nomination_id)
+
+
+def is_completed(secret: str, nomination: RaterNomination) -> bool:
+    return db.session.get(RaterCompletion, completion_token(secret, nomination.id)) is not None
+
+
+def load_draft(secret: str, nomination: RaterNomination) -> RaterDraft | None:
+    return db.session.get(RaterDraft, draft_token(secret, nomination.id))
+
+
+def shuffle_comments(comments: list) -> None:
+    """Shuffle in place: the stored order of comments must not tell who wrote which one."""
+    _RANDOM.shuffle(comments)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answers: {"scores": {item id (str): 1..5 or "na"}, "keep": str, "improve": str}
+
+
+def clean_answers(scores: Mapping, keep: str, improve: str, item_ids: Iterable[int]) -> dict:
+    """The answers as stored in a draft: only known items, only valid values."""
+    known = {str(i) for i in item_ids}
+    clean: dict[str, int | str] = {}
+    for key, value in scores.items():
+        key = str(key)
+        if key not in known or value in (None, ""):
+            continue
+        if value == NOT_APPLICABLE:
+            clean[key] = NOT_APPLICABLE
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if number in rules.SCALE:
+            clean[key] = number
+    return {"scores": clean, "keep": (keep or "").strip()[:COMMENT_MAX],
+            "improve": (improve or "").strip()[:COMMENT_MAX]}
+
+
+def missing_items(answers: dict, item_ids: Iterable[int]) -> list[int]:
+    scores = answers.get("scores", {})
+    return [i for i in item_ids if str(i) not in scores]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The task list
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    state: str  # "belum", "draf", "selesai"
+    answered: int = 0
+    total: int = 0
+
+
+def completed_ids(secret: str, nomination_ids: Iterable[int]) -> set[int]:
+    """Which of these nominations have a completion token (one query)."""
+    by_token = {completion_token(secret, i): i for i in nomination_ids}
+    if not by_token:
+        return set()
+    found = db.session.scalars(select(RaterCompletion.token).where(RaterCompletion.token.in_(list(by_token))))
+    return {by_token[t] for t in found}
+
+
+def item_counts(period_ids: Iterable[int]) -> dict[int, int]:
+    """Questionnaire items per period (one query); a period whose items are not seeded yet gets the default."""
+    ids = list(set(period_ids))
+    counts: dict[int, int] = {}
+    if ids:
+        counts = dict(db.session.execute(
+            select(QuestionnaireItem.period_id, func.count()).where(QuestionnaireItem.period_id.in_(ids))
+            .group_by(QuestionnaireItem.period_id)).all())
+    default = sum(len(v.guides) for v in BERAKHLAK)
+    return {i: counts.get(i) or default for i in ids}
+
+
+def task_progress(secret: str, nominations: list[RaterNomination], done: set[int]) -> dict[int, TaskProgress]:
+    """Belum mulai / draf n dari m / selesai for each nomination, in two queries whatever the number."""
+    totals = item_counts(n.phase.period_id for n in nominations)
+    by_token = {draft_token(secret, n.id): n.id for n in nominations if n.id not in done}
+    drafts = {}
+    if by_token:
+        for draft in db.session.scalars(select(RaterDraft).where(RaterDraft.token.in_(list(by_token)))):
+            drafts[by_token[draft.token]] = draft
+    result = {}
+    for n in nominations:
+        total = totals[n.phase.period_id]
+        if n.id in done:
+            result[n.id] = TaskProgress("selesai", total, total)
+        elif n.id in drafts:
+            answered = len((drafts[n.id].payload or {}).get("scores", {}))
+            result[n.id] = TaskProgress("draf", min(answered, total), total)
+        else:
+            result[n.id] = TaskProgress("belum", 0, total)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Checks, drafts, submission, declining
+
+
+def check_answerable(secret: str, nomination: RaterNomination, today: dt.date) -> None:
+    """Answer or save a draft only while the nomination is an open invitation, the questionnaire was not sent, and
+    the window is open for the rated employee (including an admin reopening for them)."""
+    if is_completed(secret, nomination):
+        raise AlreadySubmitted(gettext("Jawaban Anda untuk permintaan ini sudah terkirim. Jawaban yang sudah "
+                                       "dikirim bersifat final dan tidak dapat diubah."))
+    if nomination.status != NOMINATION_INVITED:
+        raise NotAnswerable(gettext("Permintaan umpan balik ini tidak lagi aktif."))
+    if not common.window_open_for(nomination.phase, nomination.subject, today):
+        raise NotAnswerable(gettext("Masa evaluasi untuk permintaan ini sedang tidak dibuka."))
+
+
+def save_draft(secret: str, nomination: RaterNomination, answers: dict, today: dt.date) -> RaterDraft:
+    """Keep an unfinished questionnaire under an opaque token. Not audited: see the module docstring."""
+    check_answerable(secret, nomination, today)
+    token = draft_token(secret, nomination.id)
+    draft = db.session.get(RaterDraft, token)
+    if draft is None:
+        draft = RaterDraft(token=token, payload=answers)
+        db.session.add(draft)
+    else:
+        draft.payload = dict(answers)
+    db.session.flush()
+    return draft
+
+
+def invited_per_group(subject_id: int, phase_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(RaterNomination.group, func.count()).where(
+            RaterNomination.subject_id == subject_id, RaterNomination.phase_id == phase_id,
+            RaterNomination.status == NOMINATION_INVITED).group_by(RaterNomination.group)).all()
+    return dict(Counter({group: count for group, count in rows}))
+
+
+def _locked_bucket(subject_id: int, phase_id: int, key: str) -> FeedbackBucket:
+    """The bucket row, locked (SELECT ... FOR UPDATE on PostgreSQL) so two submissions do not lose an update.
+    Created under a savepoint when missing: if another submission created it first, lock that one."""
+    stmt = (select(FeedbackBucket).where(FeedbackBucket.subject_id == subject_id, FeedbackBucket.phase_id == phase_id,
+                                         FeedbackBucket.bucket == key)
+            .with_for_update().execution_options(populate_existing=True))
+    bucket = db.session.scalar(stmt)
+    if bucket is not None:
+        return bucket
+    try:
+        with db.session.begin_nested():
+            db.session.add(FeedbackBucket(id=secrets.token_hex(16), subject_id=subject_id, phase_id=phase_id,
+                                          bucket=key, responses=0, histogram={}, comments_keep=[],
+                                          comments_improve=[]))
+    except IntegrityError:
+        pass
+    return db.session.scalar(stmt)
+
+
+def submit_answers(secret: str, nomination: RaterNomination, answers: dict, item_ids: list[int],
+                   today: dt.date) -> None:
+    """Send the questionnaire, final and anonymous, in the caller's transaction:
+    (a) the bucket: the rater's group if it has at least the anonymity threshold of invited raters, else the
+        combined bucket (rules.storage_bucket); (b) the bucket's histogram, count and reshuffled comments;
+    (c) the opaque completion token; (d) the draft deleted. No audit row, no time, nothing on the nomination."""
+    # Lock the nomination (without changing it) so a decline cannot cross this submission.
+    db.session.execute(select(RaterNomination.id).where(RaterNomination.id == nomination.id).with_for_update())
+    db.session.refresh(nomination)
+    check_answerable(secret, nomination, today)
+    missing = missing_items(answers, item_ids)
+    if missing:
+        raise DomainError(gettext("Beri jawaban pada setiap pernyataan (nilai 1–5 atau \"Tidak dapat menilai\")."),
+                          field="scores")
+    try:
+        with db.session.begin_nested():
+            db.session.add(RaterCompletion(token=completion_token(secret, nomination.id)))
+    except IntegrityError as exc:  # a second submission racing the first
+        raise AlreadySubmitted(gettext("Jawaban Anda untuk permintaan ini sudah terkirim. Jawaban yang sudah "
+                                       "dikirim bersifat final dan tidak dapat diubah.")) from exc
+
+    threshold = common.settings_for(nomination.phase.period).anonymity_threshold
+    key = rules.storage_bucket(nomination.group, invited_per_group(nomination.subject_id, nomination.phase_id),
+                               threshold)
+    bucket = _locked_bucket(nomination.subject_id, nomination.phase_id, key)
+    scores = {int(k): (None if v == NOT_APPLICABLE else int(v))
+              for k, v in answers["scores"].items() if int(k) in set(item_ids)}
+    bucket.histogram = rules.add_answer(bucket.histogram or {}, scores)
+    bucket.responses = (bucket.responses or 0) + 1
+    keep = list(bucket.comments_keep or [])
+    improve = list(bucket.comments_improve or [])
+    if answers.get("keep", "").strip():
+        keep.append(answers["keep"].strip())
+    if answers.get("improve", "").strip():
+        improve.append(answers["improve"].strip())
+    shuffle_comments(keep)
+    shuffle_comments(improve)
+    bucket.comments_keep = keep
+    bucket.comments_improve = improve
+
+    draft = db.session.get(RaterDraft, draft_token(secret, nomination.id))
+    if draft is not None:
+        db.session.delete(draft)
+    db.session.flush()
+
+
+def decline_nomination(actor, secret: str, nomination: RaterNomination, reason: str) -> RaterNomination:
+    """The rater declines with a reason (not anonymous: audited). The assessor then replaces them. Any draft is
+    deleted: no unsent answers are kept for a request the rater refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(gettext("Alasan menolak wajib diisi."), field="reason")
+    db.session.execute(select(RaterNomination.id).where(RaterNomination.id == nomination.id).with_for_update())
+    db.session.refresh(nomination)
+    if is_completed(secret, nomination):
+        raise AlreadySubmitted(gettext("Jawaban Anda untuk permintaan ini sudah terkirim, sehingga tidak dapat "
+                                       "ditolak lagi."))
+    if nomination.status != NOMINATION_INVITED:
+        raise NotAnswerable(gettext("Permintaan umpan balik ini tidak lagi aktif."))
+    changes = audit.diff(nomination, ["status", "decline_reason"],
+                         {"status": NOMINATION_DECLINED, "decline_reason": reason[:COMMENT_MAX]})
+    nomination.status = NOMINATION_DECLINED
+    nomination.decline_reason = reason[:COMMENT_MAX]
+    draft = db.session.get(RaterDraft, draft_token(secret, nomination.id))
+    if draft is not None:
+        db.session.delete(draft)
+    audit.record(actor, "assessment.decline", nomination,
+                 summary=gettext("%(rater)s menolak memberi umpan balik 360 untuk %(subject)s",
+                                 rater=nomination.rater.full_name, subject=nomination.subject.full_name),
+                 changes=changes)
+    db.session.flush()
+    return nomination
