@@ -55,9 +55,9 @@ def ensure_items(period: Period) -> list[QuestionnaireItem]:
 
 def windows(period: Period) -> list[PeriodPhase]:
     """The evaluation windows of a period (periodic ones in order, then the annual one)."""
-    return list(db.session.scalars(
-        select(PeriodPhase).where(PeriodPhase.period_id == period.id, PeriodPhase.kind.in_(WINDOW_KINDS))
-        .order_by(PeriodPhase.kind.desc(), PeriodPhase.seq)))
+    phases = db.session.scalars(
+        select(PeriodPhase).where(PeriodPhase.period_id == period.id, PeriodPhase.kind.in_(WINDOW_KINDS)))
+    return sorted(phases, key=lambda p: (p.kind != PHASE_PERIODIC, p.seq))
 
 
 def window_open_for(phase: PeriodPhase, employee: Employee, today: dt.date) -> bool:
