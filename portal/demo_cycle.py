@@ -107,6 +107,7 @@ class CycleResult:
     period: Period | None = None
     skps: dict[str, Skp] = field(default_factory=dict)  # by state label ("draft", "diajukan", …) and by key
     accounts_added: int = 0
+    feedback360: dict = field(default_factory=dict)  # the 360 window and its complete/incomplete subjects
 
 
 class DemoActor:
@@ -343,6 +344,9 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
             cycle.skps["revisi"] = revision
             break
     db.session.flush()
+    from flask import current_app
+
+    cycle.feedback360 = load_demo_360(result, cycle, users, today, current_app.config["SECRET_KEY"])
     return cycle
 
 
@@ -420,3 +424,110 @@ def seed_scale_cycle(today: dt.date, *, quarters: int = 2) -> dict:
             db.session.execute(insert(model), batch[start:start + 5000])
     db.session.flush()
     return {"period_id": period.id, "skps": len(skps), "realisations": len(realisations)}
+
+
+# -- 360 input (issue 4) -------------------------------------------------------------------------------------
+
+KEEP_COMMENTS = [
+    "Selalu siap membantu rekan yang kesulitan memakai aplikasi.",
+    "Laporan yang disusun rapi dan tepat waktu.",
+    "Ramah kepada tamu dan sekolah yang datang berkonsultasi.",
+    "Terbuka menerima masukan dan cepat memperbaikinya.",
+]
+IMPROVE_COMMENTS = [
+    "Lebih berani menyampaikan pendapat dalam rapat bidang.",
+    "Membagi jadwal kerja agar tidak menumpuk di akhir triwulan.",
+    "Mendokumentasikan cara kerja supaya bisa dipelajari rekan lain.",
+    "Lebih sering berkoordinasi dengan seksi lain sebelum kegiatan.",
+]
+
+
+def _answers(rng: random.Random, item_ids: list[int], keep: str = "", improve: str = "") -> dict:
+    scores = {str(i): ("na" if rng.random() < 0.08 else rng.choice((3, 4, 4, 4, 5, 5))) for i in item_ids}
+    return {"scores": scores, "keep": keep, "improve": improve}
+
+
+def load_demo_360(result: DemoResult, cycle: CycleResult, users: dict[int, User], today: dt.date,
+                  secret: str, *, seed: int = 360) -> dict:
+    """The last periodic window that has closed: `pegawai` has a complete 360 (self-assessment, six raters of whom
+    one declined and was replaced, the assessor's input), a Kepala Seksi an incomplete one (one answer, one
+    decline, one open request). That window is reopened for the Kepala Seksi so that `pegawai` still has an open
+    questionnaire to try."""
+    from portal.assessment import common, nomination_services, rater_services, results_services, self_services
+    from portal.assessment.models import GROUP_OTHER, GROUP_PEER
+    from portal.assessment.rater_services import NOT_APPLICABLE
+
+    rng = random.Random(seed)
+    period = cycle.period
+    closed = [w for w in common.windows(period) if w.kind == "evaluasi_periodik" and w.closes_on < today]
+    if not closed:
+        return {}
+    window = closed[-1]
+    day = window.opens_on + dt.timedelta(days=1)
+    items = common.ensure_items(period)
+    item_ids = [item.id for item in items]
+    kabid = result.employees["kabid.dikdas"]
+    kabid_user = users[kabid.id]
+    pegawai = result.employees["pegawai"]
+    reports = sorted((e for e in kabid.subordinates if e.active and e.id != pegawai.id), key=lambda e: e.id)
+    kasi = next(e for e in reports if e.position and e.position.is_head)
+    others_pool = sorted(
+        (e for e in db.session.scalars(select(Employee).where(Employee.active.is_(True)))
+         if e.unit.opd_id == pegawai.unit.opd_id and e.superior_id not in (kabid.id, None)
+         and e.id not in {pegawai.id, kabid.id} and not (e.position and e.position.is_head)),
+        key=lambda e: e.id)
+
+    def answer(nomination, keep: str = "", improve: str = "", when: dt.date = day) -> None:
+        raw = _answers(rng, item_ids, keep, improve)
+        raw["scores"] = {k: (NOT_APPLICABLE if v == "na" else v) for k, v in raw["scores"].items()}
+        rater_services.submit_answers(secret, nomination, raw, item_ids, when)
+        db.session.flush()
+
+    # Complete: pegawai.
+    peers = reports[:3]
+    nominations = [nomination_services.nominate(kabid_user, pegawai, window, p, GROUP_PEER, day) for p in peers]
+    nominations += [nomination_services.nominate(kabid_user, pegawai, window, o, GROUP_OTHER, day)
+                    for o in others_pool[:3]]
+    db.session.flush()
+    declined = nominations[2]
+    rater_services.decline_nomination(users[declined.rater_id], secret, declined,
+                                      "Sedang tugas belajar di luar daerah selama masa evaluasi.")
+    replacement = nomination_services.replace(kabid_user, declined, others_pool[3], day)
+    db.session.flush()
+    for n, nomination in enumerate(n for n in nominations if n.id != declined.id):
+        answer(nomination, KEEP_COMMENTS[n % 4], IMPROVE_COMMENTS[n % 4] if n % 2 else "")
+    answer(replacement, KEEP_COMMENTS[3], IMPROVE_COMMENTS[0])
+    sa = self_services.start_self_assessment(users[pegawai.id], pegawai, window, day)
+    db.session.flush()
+    sheet_results = {r.result_plan_id: {"summary": r.summary or "Sesuai realisasi triwulan.",
+                                        "rating": "sesuai", "justification": "Target triwulan tercapai."}
+                     for r in sa.result_ratings}
+    behaviours = {r.item_id: {"score": rng.choice((4, 4, 5)), "example": ""} for r in sa.behaviour_ratings}
+    self_services.save_draft(users[pegawai.id], sa, {
+        "achievements": "Seluruh laporan triwulan selesai tepat waktu.",
+        "obstacles": "Jaringan internet kantor sering terputus.",
+        "support_needed": "Pelatihan pengolahan data dengan spreadsheet.",
+        "results": sheet_results, "behaviours": behaviours,
+    }, version=sa.version_id, today=day, now=_at(day, 10))
+    db.session.flush()
+    self_services.submit_self_assessment(users[pegawai.id], sa, today=day, now=_at(day, 11), version=sa.version_id)
+    results_services.save_assessor_input(
+        pegawai, window, actor=kabid_user,
+        scores={i: rng.choice((3, 4, 4, 5)) for i in item_ids},
+        comment_keep="Teliti dan dapat diandalkan dalam administrasi bidang.",
+        comment_improve="Perlu lebih aktif mengusulkan perbaikan layanan.",
+        submit=True, today=day, now=_at(day, 15))
+    db.session.flush()
+
+    # Incomplete: the Kepala Seksi; the window is reopened for them so that pegawai's request is still open.
+    kasi_peers = [e for e in reports if e.id != kasi.id][:2] + [pegawai]
+    kasi_nominations = [nomination_services.nominate(kabid_user, kasi, window, p, GROUP_PEER, day)
+                        for p in kasi_peers]
+    db.session.flush()
+    answer(kasi_nominations[0], KEEP_COMMENTS[1], IMPROVE_COMMENTS[2])
+    rater_services.decline_nomination(users[kasi_nominations[1].rater_id], secret, kasi_nominations[1],
+                                      "Belum cukup lama bekerja sama dengan yang bersangkutan.")
+    period_services.reopen_phase(result.users["admin"], window, today, today + dt.timedelta(days=7),
+                                 "Penilaian 360 belum lengkap: masa evaluasi diperpanjang", employee=kasi)
+    db.session.flush()
+    return {"window": window, "complete": pegawai, "incomplete": kasi}

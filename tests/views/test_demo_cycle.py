@@ -71,3 +71,28 @@ def test_pegawai_progress_page_shows_realisation(demo, client, login):
     body = client.get(f"/skp/{cycle.skps['disetujui'].id}/realisasi").get_data(as_text=True)
     assert "Triwulan III" in body
     assert "Tercapai" in body
+
+
+def test_demo_360_complete_and_incomplete(demo, app, login):
+    result, cycle = demo
+    info = cycle.feedback360
+    window = info["window"]
+    pegawai, kasi = info["complete"], info["incomplete"]
+    from portal.assessment.models import FeedbackBucket, SelfAssessment
+
+    buckets = {b.bucket: b.responses for b in db.session.scalars(
+        select(FeedbackBucket).where(FeedbackBucket.subject_id == pegawai.id, FeedbackBucket.phase_id == window.id))}
+    assert buckets == {"rekan": 3, "lainnya": 3}
+    assert db.session.scalar(select(SelfAssessment.status).where(SelfAssessment.employee_id == pegawai.id)) == \
+        "diajukan"
+
+    employee_client = login(result.users["pegawai"], app.test_client())
+    body = employee_client.get(f"/360/{pegawai.id}/{window.id}/hasil").get_data(as_text=True)
+    assert "Rekan kerja setingkat" in body or "rekan kerja setingkat" in body
+    # pegawai still has the Kepala Seksi's questionnaire open (the window was reopened for that employee).
+    tasks = employee_client.get("/permintaan-umpan-balik").get_data(as_text=True)
+    assert kasi.nama in tasks
+
+    assessor_client = login(result.users["kabid.dikdas"], app.test_client())
+    hidden = assessor_client.get(f"/360/{kasi.id}/{window.id}/hasil").get_data(as_text=True)
+    assert "agar tetap anonim" in hidden
