@@ -531,3 +531,47 @@ def load_demo_360(result: DemoResult, cycle: CycleResult, users: dict[int, User]
                                  "Penilaian 360 belum lengkap: masa evaluasi diperpanjang", employee=kasi)
     db.session.flush()
     return {"window": window, "complete": pegawai, "incomplete": kasi}
+
+
+def seed_scale_360(period_id: int, *, peers: int = 4) -> dict:
+    """Bulk 360 data for benchmarks in the period's first periodic window: every active employee who has a
+    superior gets up to ``peers`` invited peers (others with the same superior) and a peer bucket of 3 answers."""
+    import secrets
+    from collections import defaultdict
+
+    from sqlalchemy import insert
+
+    from portal.assessment import common, rules
+    from portal.assessment.models import FeedbackBucket, RaterNomination
+    from portal.periods.models import PeriodPhase
+
+    period = db.session.get(Period, period_id)
+    window = next(w for w in common.windows(period) if w.kind == "evaluasi_periodik")
+    item_ids = [item.id for item in common.ensure_items(period)]
+    team: dict[int, list[int]] = defaultdict(list)
+    for emp_id, superior_id in db.session.execute(
+            select(Employee.id, Employee.superior_id).where(Employee.active.is_(True),
+                                                            Employee.superior_id.is_not(None))):
+        team[superior_id].append(emp_id)
+    histogram: dict = {}
+    for score in (3, 4, 5):
+        histogram = rules.add_answer(histogram, dict.fromkeys(item_ids, score))
+    nominations, buckets = [], []
+    now = _at(window.opens_on)
+    for members in team.values():
+        for subject in members:
+            raters = [m for m in members if m != subject][:peers]
+            for rater in raters:
+                nominations.append({"subject_id": subject, "phase_id": window.id, "rater_id": rater,
+                                    "group": "rekan", "status": "diundang", "decline_reason": "",
+                                    "due_on": window.closes_on, "created_at": now, "updated_at": now})
+            if len(raters) >= 3:
+                buckets.append({"id": secrets.token_hex(16), "subject_id": subject, "phase_id": window.id,
+                                "bucket": "rekan", "responses": 3, "histogram": histogram,
+                                "comments_keep": ["Teliti."], "comments_improve": ["Lebih proaktif."]})
+    for model, rows in ((RaterNomination, nominations), (FeedbackBucket, buckets)):
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(model), rows[start:start + 5000])
+    db.session.flush()
+    assert isinstance(window, PeriodPhase)
+    return {"window_id": window.id, "nominations": len(nominations), "buckets": len(buckets)}

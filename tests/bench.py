@@ -74,7 +74,10 @@ def build_app(folder: Path, size: int):
         from portal.demo_cycle import seed_scale_cycle
         from portal.skp.models import Skp
 
-        seed_scale_cycle(local_today())
+        cycle = seed_scale_cycle(local_today())
+        from portal.demo_cycle import seed_scale_360
+
+        feedback = seed_scale_360(cycle["period_id"])
         db.session.commit()
         seeded = time.perf_counter() - started
 
@@ -118,7 +121,9 @@ def build_app(folder: Path, size: int):
         context = {
             "users": {"admin": admin.get_id(), "head": head.get_id(), "assessor": assessor.get_id()},
             "opd_id": opd_id, "big_unit": big_unit, "term": term, "seed_seconds": seeded,
-            "report_skp": report_skp,
+            "report_skp": report_skp, "window": feedback["window_id"],
+            "report": db.session.scalar(select(Employee.id).where(Employee.superior_id == assessor_id)
+                                        .order_by(Employee.id).limit(1)),
         }
     return app, context
 
@@ -158,6 +163,12 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
         ("realisation /skp/<id>/realisasi (assessor)", "assessor", f"/skp/{ctx['report_skp']}/realisasi"),
         ("cascade /skp/kaskade (head of OPD)", "head", f"/skp/kaskade?unit={ctx['opd_id']}"),
         ("feedback inbox /umpan-balik (assessor)", "assessor", "/umpan-balik"),
+        ("self-assessment list /penilaian-diri (assessor)", "assessor", "/penilaian-diri"),
+        ("360 tasks /permintaan-umpan-balik (assessor)", "assessor", "/permintaan-umpan-balik"),
+        ("360 team /360 (assessor)", "assessor", "/360"),
+        ("360 progress /360/progres (admin)", "admin", f"/360/progres?jendela={ctx['window']}"),
+        ("360 results /360/<id>/<window>/hasil (assessor)", "assessor",
+         f"/360/{ctx['report']}/{ctx['window']}/hasil"),
     ]
 
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 661420f2b1fa
+Revision ID: 1f58f96e9199
 Revises: 
-Create Date: 2026-11-23 09:12:20.527055
+Create Date: 2026-11-23 09:35:07.969422
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '661420f2b1fa'
+revision = '1f58f96e9199'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -73,6 +73,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_position_type')),
     sa.UniqueConstraint('code', name=op.f('uq_position_type_code'))
     )
+    op.create_table('rater_completion',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_rater_completion'))
+    )
+    op.create_table('rater_draft',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_rater_draft'))
+    )
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=30), nullable=True),
@@ -94,6 +103,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unit_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unit_path'), ['path'], unique=False)
 
+    op.create_table('assessment_setting',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('anonymity_threshold', sa.Integer(), nullable=False),
+    sa.Column('peer_min', sa.Integer(), nullable=False),
+    sa.Column('peer_max', sa.Integer(), nullable=False),
+    sa.Column('subordinate_max', sa.Integer(), nullable=False),
+    sa.Column('superior_max', sa.Integer(), nullable=False),
+    sa.Column('other_max', sa.Integer(), nullable=False),
+    sa.Column('rater_working_days', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['period_id'], ['period.id'], name=op.f('fk_assessment_setting_period_id_period'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_setting')),
+    sa.UniqueConstraint('period_id', name=op.f('uq_assessment_setting_period_id'))
+    )
     op.create_table('period_phase',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('period_id', sa.Integer(), nullable=False),
@@ -125,6 +150,22 @@ def upgrade():
     )
     with op.batch_alter_table('position', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_position_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('questionnaire_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('value_code', sa.String(length=30), nullable=False),
+    sa.Column('guide_index', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['period_id'], ['period.id'], name=op.f('fk_questionnaire_item_period_id_period'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_item')),
+    sa.UniqueConstraint('period_id', 'value_code', 'guide_index', name='uq_questionnaire_item_guide')
+    )
+    with op.batch_alter_table('questionnaire_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_questionnaire_item_period_id'), ['period_id'], unique=False)
 
     op.create_table('unit_goal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -197,6 +238,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_acting_assignment_employee_id'), ['employee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_acting_assignment_position_id'), ['position_id'], unique=False)
 
+    op.create_table('assessor_input',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('phase_id', sa.Integer(), nullable=False),
+    sa.Column('assessor_id', sa.Integer(), nullable=False),
+    sa.Column('scores', sa.JSON(), nullable=False),
+    sa.Column('comment_keep', sa.Text(), nullable=False),
+    sa.Column('comment_improve', sa.Text(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assessor_id'], ['employee.id'], name=op.f('fk_assessor_input_assessor_id_employee')),
+    sa.ForeignKeyConstraint(['phase_id'], ['period_phase.id'], name=op.f('fk_assessor_input_phase_id_period_phase')),
+    sa.ForeignKeyConstraint(['subject_id'], ['employee.id'], name=op.f('fk_assessor_input_subject_id_employee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessor_input')),
+    sa.UniqueConstraint('subject_id', 'phase_id', name='uq_assessor_input_subject_phase')
+    )
+    op.create_table('feedback_bucket',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('phase_id', sa.Integer(), nullable=False),
+    sa.Column('bucket', sa.String(length=10), nullable=False),
+    sa.Column('responses', sa.Integer(), nullable=False),
+    sa.Column('histogram', sa.JSON(), nullable=False),
+    sa.Column('comments_keep', sa.JSON(), nullable=False),
+    sa.Column('comments_improve', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['phase_id'], ['period_phase.id'], name=op.f('fk_feedback_bucket_phase_id_period_phase')),
+    sa.ForeignKeyConstraint(['subject_id'], ['employee.id'], name=op.f('fk_feedback_bucket_subject_id_employee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_bucket')),
+    sa.UniqueConstraint('subject_id', 'phase_id', 'bucket', name='uq_feedback_bucket_subject_bucket')
+    )
     op.create_table('feedback_phrase',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
@@ -210,6 +282,32 @@ def upgrade():
     )
     with op.batch_alter_table('feedback_phrase', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_phrase_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('rater_nomination',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('phase_id', sa.Integer(), nullable=False),
+    sa.Column('rater_id', sa.Integer(), nullable=False),
+    sa.Column('group', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('nominated_by_id', sa.Integer(), nullable=True),
+    sa.Column('decline_reason', sa.Text(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('replaced_by_id', sa.Integer(), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['nominated_by_id'], ['employee.id'], name=op.f('fk_rater_nomination_nominated_by_id_employee')),
+    sa.ForeignKeyConstraint(['phase_id'], ['period_phase.id'], name=op.f('fk_rater_nomination_phase_id_period_phase')),
+    sa.ForeignKeyConstraint(['rater_id'], ['employee.id'], name=op.f('fk_rater_nomination_rater_id_employee')),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['rater_nomination.id'], name=op.f('fk_rater_nomination_replaced_by_id_rater_nomination')),
+    sa.ForeignKeyConstraint(['subject_id'], ['employee.id'], name=op.f('fk_rater_nomination_subject_id_employee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rater_nomination')),
+    sa.UniqueConstraint('subject_id', 'phase_id', 'rater_id', name='uq_rater_nomination_subject_rater')
+    )
+    with op.batch_alter_table('rater_nomination', schema=None) as batch_op:
+        batch_op.create_index('ix_rater_nomination_rater_phase', ['rater_id', 'phase_id'], unique=False)
+        batch_op.create_index('ix_rater_nomination_subject_phase', ['subject_id', 'phase_id'], unique=False)
 
     op.create_table('skp',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -387,6 +485,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_result_plan_skp_id'), ['skp_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_result_plan_unit_goal_id'), ['unit_goal_id'], unique=False)
 
+    op.create_table('self_assessment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('employee_id', sa.Integer(), nullable=False),
+    sa.Column('phase_id', sa.Integer(), nullable=False),
+    sa.Column('skp_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=15), nullable=False),
+    sa.Column('achievements', sa.Text(), nullable=False),
+    sa.Column('obstacles', sa.Text(), nullable=False),
+    sa.Column('support_needed', sa.Text(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('returned_count', sa.Integer(), nullable=False),
+    sa.Column('return_note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_self_assessment_employee_id_employee')),
+    sa.ForeignKeyConstraint(['phase_id'], ['period_phase.id'], name=op.f('fk_self_assessment_phase_id_period_phase')),
+    sa.ForeignKeyConstraint(['skp_id'], ['skp.id'], name=op.f('fk_self_assessment_skp_id_skp')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_self_assessment')),
+    sa.UniqueConstraint('employee_id', 'phase_id', name='uq_self_assessment_employee_phase')
+    )
+    with op.batch_alter_table('self_assessment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_self_assessment_phase_id'), ['phase_id'], unique=False)
+
     op.create_table('skp_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('skp_id', sa.Integer(), nullable=False),
@@ -443,6 +565,29 @@ def upgrade():
     with op.batch_alter_table('indicator', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_indicator_result_plan_id'), ['result_plan_id'], unique=False)
 
+    op.create_table('self_behaviour_rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('self_assessment_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('example', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['questionnaire_item.id'], name=op.f('fk_self_behaviour_rating_item_id_questionnaire_item')),
+    sa.ForeignKeyConstraint(['self_assessment_id'], ['self_assessment.id'], name=op.f('fk_self_behaviour_rating_self_assessment_id_self_assessment'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_self_behaviour_rating')),
+    sa.UniqueConstraint('self_assessment_id', 'item_id', name='uq_self_behaviour_rating_item')
+    )
+    op.create_table('self_result_rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('self_assessment_id', sa.Integer(), nullable=False),
+    sa.Column('result_plan_id', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('rating', sa.String(length=10), nullable=True),
+    sa.Column('justification', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['result_plan_id'], ['result_plan.id'], name=op.f('fk_self_result_rating_result_plan_id_result_plan'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['self_assessment_id'], ['self_assessment.id'], name=op.f('fk_self_result_rating_self_assessment_id_self_assessment'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_self_result_rating')),
+    sa.UniqueConstraint('self_assessment_id', 'result_plan_id', name='uq_self_result_rating_rhk')
+    )
     op.create_table('realisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('indicator_id', sa.Integer(), nullable=False),
@@ -539,6 +684,8 @@ def downgrade():
 
     op.drop_table('evidence')
     op.drop_table('realisation')
+    op.drop_table('self_result_rating')
+    op.drop_table('self_behaviour_rating')
     with op.batch_alter_table('indicator', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_result_plan_id'))
 
@@ -551,6 +698,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_skp_event_skp_id'))
 
     op.drop_table('skp_event')
+    with op.batch_alter_table('self_assessment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_self_assessment_phase_id'))
+
+    op.drop_table('self_assessment')
     with op.batch_alter_table('result_plan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_result_plan_unit_goal_id'))
         batch_op.drop_index(batch_op.f('ix_result_plan_skp_id'))
@@ -584,10 +735,17 @@ def downgrade():
         batch_op.drop_index('ix_skp_assessor_current')
 
     op.drop_table('skp')
+    with op.batch_alter_table('rater_nomination', schema=None) as batch_op:
+        batch_op.drop_index('ix_rater_nomination_subject_phase')
+        batch_op.drop_index('ix_rater_nomination_rater_phase')
+
+    op.drop_table('rater_nomination')
     with op.batch_alter_table('feedback_phrase', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_phrase_owner_id'))
 
     op.drop_table('feedback_phrase')
+    op.drop_table('feedback_bucket')
+    op.drop_table('assessor_input')
     with op.batch_alter_table('acting_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_acting_assignment_position_id'))
         batch_op.drop_index(batch_op.f('ix_acting_assignment_employee_id'))
@@ -606,6 +764,10 @@ def downgrade():
         batch_op.drop_index('ix_unit_goal_period_unit')
 
     op.drop_table('unit_goal')
+    with op.batch_alter_table('questionnaire_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_questionnaire_item_period_id'))
+
+    op.drop_table('questionnaire_item')
     with op.batch_alter_table('position', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_position_unit_id'))
 
@@ -614,11 +776,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_period_phase_period_id'))
 
     op.drop_table('period_phase')
+    op.drop_table('assessment_setting')
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unit_path'))
         batch_op.drop_index(batch_op.f('ix_unit_parent_id'))
 
     op.drop_table('unit')
+    op.drop_table('rater_draft')
+    op.drop_table('rater_completion')
     op.drop_table('position_type')
     op.drop_table('period')
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
