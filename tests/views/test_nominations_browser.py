@@ -21,7 +21,10 @@ def test_assessor_nominates_and_employee_proposes(page, browser_login):
     url = f"/360/{w.subject.id}/{w.phase.id}"
     browser_login(w.u_assessor.username)
     page.goto("/360")
-    page.get_by_role("link", name=re.compile(f"Penilai {w.subject.full_name}")).first.click()
+    from portal.periods.services import phase_label
+
+    window = re.escape(f"{w.subject.full_name}, {phase_label(w.phase)}")
+    page.get_by_role("link", name=re.compile(f"Penilai {window}")).click()
     expect(page.get_by_role("heading", name="Penilai umpan balik 360")).to_be_visible()
 
     group = page.locator("section.nom-group").filter(has=page.get_by_role("heading", name=re.compile("Rekan kerja")))
