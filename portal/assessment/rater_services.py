@@ -286,3 +286,14 @@ def decline_nomination(actor, secret: str, nomination: RaterNomination, reason: 
                  changes=changes)
     db.session.flush()
     return nomination
+
+
+def open_task_count(secret: str, rater_id: int, period_id: int) -> int:
+    """How many 360 requests wait for this rater in the period (invited, not yet answered)."""
+    from portal.periods.models import PeriodPhase
+
+    invited = list(db.session.scalars(
+        select(RaterNomination.id).join(PeriodPhase, PeriodPhase.id == RaterNomination.phase_id)
+        .where(RaterNomination.rater_id == rater_id, PeriodPhase.period_id == period_id,
+               RaterNomination.status == NOMINATION_INVITED)))
+    return len(invited) - len(completed_ids(secret, invited))

@@ -60,6 +60,23 @@ def _skp_team_panel(me: Employee, period) -> dict | None:
     return {"period": period, "counts": flow.team_counts(me.id, period), "states": flow.TEAM_STATES}
 
 
+def _assessment_panel(me: Employee, period) -> dict:
+    """Open evaluation windows for my self-assessment, and 360 requests waiting for my answer."""
+    from portal.assessment import common, rater_services, self_services
+    from portal.assessment.models import SELF_SUBMITTED
+
+    today = local_today()
+    windows = common.windows(period)
+    open_ids = self_services.open_window_ids(windows, me, today)
+    states = self_services.self_assessments_of(me, [w for w in windows if w.id in open_ids])
+    pending = [w for w in windows if w.id in open_ids
+               and self_services.state_of(states.get(w.id)) != SELF_SUBMITTED]
+    return {
+        "self_windows": pending,
+        "tasks": rater_services.open_task_count(current_app.config["SECRET_KEY"], me.id, period.id),
+    }
+
+
 @bp.get("/")
 @login_required
 def dashboard():
@@ -82,6 +99,8 @@ def dashboard():
             panels["team_count"] = team_count
             panels["skp_team"] = _skp_team_panel(me, period)
         panels["skp"] = _skp_panel(me, period)
+        if period is not None:
+            panels["assessment"] = _assessment_panel(me, period)
         head = org_perms.headed_unit(current_user)
         if head is not None:
             panels["head_unit"] = head

@@ -328,3 +328,22 @@ def test_decline_with_reason(client, login):
     assert "tidak lagi aktif" in page and "<fieldset" not in page
     html = client.get("/permintaan-umpan-balik").get_data(as_text=True)
     assert "Anda menolak" in html
+
+
+def test_dashboard_counts_the_requests_still_waiting_for_an_answer(client, login, queries):
+    world = make_world()
+    other_subject = make_employee("Pegawai Kedua", unit=world.subject.unit, superior=world.assessor)
+    nominate(other_subject, world.raters[0], world.phase)
+    nominate(world.raters[1], world.raters[0], world.phase, status=NOMINATION_PROPOSED)
+    login(world.u_raters[0])
+
+    def panel():
+        html = client.get("/").get_data(as_text=True)
+        return html.split('id="panel-assessment"')[1].split("</article>")[0]
+
+    assert "menunggu jawaban Anda: 2" in panel()
+    client.post(url(world.nominations[0]), data=answer_data(world.item_ids))
+    assert "menunggu jawaban Anda: 1" in panel()
+    assert "/permintaan-umpan-balik" in panel()
+    login(world.u_outsider)
+    assert "menunggu jawaban Anda: 0" in panel()

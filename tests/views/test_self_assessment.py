@@ -317,3 +317,13 @@ def test_htmx_submit_redirects_with_hx_redirect(w, client, login):
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].endswith(edit_url(w))
     assert the_sa(w).status == SELF_SUBMITTED
+
+
+def test_dashboard_lists_the_open_window_until_the_self_assessment_is_submitted(w, client, login):
+    login(w.u_owner)
+    panel = client.get("/").get_data(as_text=True).split('id="panel-assessment"')[1].split("</article>")[0]
+    assert "Penilaian diri yang menunggu Anda" in panel and edit_url(w) in panel
+    submitted(w, client, login)
+    panel = client.get("/").get_data(as_text=True).split('id="panel-assessment"')[1].split("</article>")[0]
+    assert edit_url(w) not in panel
+    assert "Tidak ada penilaian diri yang perlu diisi saat ini." in panel
