@@ -344,6 +344,7 @@ class UnitRef:
     name: str
     parent_id: int | None
     path: str
+    kind: str = "lainnya"
 
 
 @dataclass
@@ -644,6 +645,33 @@ def guess_unit_kind(name: str, is_root: bool) -> str:
         return "kecamatan" if name_key(name).startswith("kecamatan") else "opd"
     key = name_key(name) + " "
     return next((kind for prefix, kind in UNIT_KIND_PREFIXES if key.startswith(prefix)), "lainnya")
+
+
+# "Kepala Sekolah" in an SD, "Kepala Puskesmas" in a puskesmas: the head's title names the kind, not the unit.
+HEAD_TITLE_BY_KIND = {"sekolah": "kepalasekolah", "puskesmas": "kepalapuskesmas", "upt": "kepalaupt",
+                      "kelurahan": "lurah", "kecamatan": "camat"}
+# Titles whose unit has another word: Camat X leads Kecamatan X, Sekretaris Daerah leads Sekretariat Daerah.
+HEAD_TITLE_PREFIXES = [("camat", "kecamatan"), ("lurah", "kelurahan"), ("sekretaris", "sekretariat"),
+                       ("inspektur", "inspektorat")]
+_ACTING = re.compile(r"^(plt|plh|pj)\.?\s+", re.IGNORECASE)
+
+
+def _squash(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name_key(value))
+
+
+def looks_like_head(jabatan: str, unit_name: str, unit_kind: str) -> bool:
+    """Whether a jabatan the import creates leads its unit (Position.is_head), read from the names alone:
+    "Kepala Dinas Pendidikan" in "Dinas Pendidikan", "Kepala Sub Bagian Umum" in "Subbagian Umum", "Kepala
+    Sekolah" in an SD, "Camat Kota" in "Kecamatan Kota". Anything else (a Kepala Seksi placed in the Dinas
+    itself, a Kasubag with no unit of its own) stays a staff position; the admin can mark heads by hand."""
+    title = _squash(_ACTING.sub("", clean_text(jabatan)))
+    unit = _squash(unit_name)
+    if not title or not unit:
+        return False
+    if title == "kepala" + unit or title == HEAD_TITLE_BY_KIND.get(unit_kind):
+        return True
+    return any(title.startswith(head) and unit == place + title[len(head):] for head, place in HEAD_TITLE_PREFIXES)
 
 
 def _differences(row: Row, current: EmployeeRef, mapped: set[str]) -> list[str]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from portal.core.audit import record
 from portal.core.errors import DomainError
-from portal.core.timeutil import utcnow
+from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
 from portal.imports import reader, rules
 from portal.imports.models import (
@@ -33,7 +33,7 @@ from portal.imports.models import (
     ImportBatch,
     ImportRow,
 )
-from portal.org.models import Employee, Golongan, Position, PositionType, Unit
+from portal.org.models import Employee, EmployeeMove, Golongan, Position, PositionType, Unit
 
 COUNT_KEYS = ("create", "update", "unchanged", "rejected")
 
@@ -128,7 +128,8 @@ def load_context(today: dt.date | None = None) -> rules.Context:
     ):
         for key in rules.position_type_keys(code, name):
             types.setdefault(key, type_id)
-    units = [rules.UnitRef(*row) for row in db.session.execute(select(Unit.id, Unit.name, Unit.parent_id, Unit.path))]
+    units = [rules.UnitRef(*row) for row in db.session.execute(
+        select(Unit.id, Unit.name, Unit.parent_id, Unit.path, Unit.kind))]
     positions = {
         (unit_id, rules.name_key(name)): pos_id
         for pos_id, unit_id, name in db.session.execute(select(Position.id, Position.unit_id, Position.name))
@@ -265,7 +266,8 @@ def commit_batch(batch: ImportBatch, *, actor, upload_root: str | Path, today: d
             "Data pegawai berubah sejak pratinjau dibuat, sehingga hasilnya berbeda. Periksa pratinjau terbaru "
             "lalu konfirmasi lagi."
         ))
-    written = write_rows(evaluation, now=now)
+    written = write_rows(evaluation, now=now, today=today or local_today(), actor=actor,
+                         note=f"Impor {batch.filename}")
     store_rows(batch, evaluation)
     batch.summary = {**(batch.summary or {}), "written": written}
     batch.status = STATUS_COMMITTED
@@ -281,10 +283,13 @@ def commit_batch(batch: ImportBatch, *, actor, upload_root: str | Path, today: d
     return written
 
 
-def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime) -> dict[str, int]:
-    """Create units and positions, insert and update employees, then link superiors (second pass)."""
+def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime, today: dt.date | None = None, actor=None,
+               note: str | None = None) -> dict[str, int]:
+    """Create units and positions, insert and update employees, link superiors (second pass), then record
+    the move history (EmployeeMove, effective ``today``) of every employee whose unit, position or superior
+    the file changed."""
     rows = [r for r in evaluation.rows if r.outcome in (OUTCOME_CREATE, OUTCOME_UPDATE)]
-    written = {"created": 0, "updated": 0, "units": 0, "positions": 0, "superiors": 0}
+    written = {"created": 0, "updated": 0, "units": 0, "positions": 0, "superiors": 0, "moves": 0}
     if not rows:
         return written
     units = evaluation.units
@@ -318,7 +323,7 @@ def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime) -> dict[str, i
                 unit.path = f"{parent_path}{unit.id}/"
                 unit.depth = parent_path.strip("/").count("/") + 1
             new_unit_ids[key] = unit.id
-            units.units[unit.id] = rules.UnitRef(unit.id, unit.name, unit.parent_id, unit.path)
+            units.units[unit.id] = rules.UnitRef(unit.id, unit.name, unit.parent_id, unit.path, unit.kind)
         db.session.flush()
         written["units"] += len(created)
 
@@ -329,12 +334,13 @@ def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime) -> dict[str, i
     new_positions: dict[tuple, dict] = {}
     for row in rows:
         if row.position_key and row.position_key[0] == rules.NEW and row.position_key[1] not in new_positions:
+            unit = units.units[unit_id_of(row.unit_key)]
             new_positions[row.position_key[1]] = {
                 "name": row.jabatan[:200],
-                "unit_id": unit_id_of(row.unit_key),
+                "unit_id": unit.id,
                 "position_type_id": row.position_type_id,
                 "eselon": (row.eselon or None) and row.eselon[:10],
-                "is_head": False,
+                "is_head": rules.looks_like_head(row.jabatan, unit.name, unit.kind),
                 "active": True,
                 "created_at": now,
                 "updated_at": now,
@@ -402,8 +408,8 @@ def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime) -> dict[str, i
         written["updated"] = len(updates)
 
     # 4. Superiors, now that every employee has an id (a superior may appear later in the file).
+    ids = dict(db.session.execute(select(Employee.nip, Employee.id)).all())
     if "nip_atasan" in evaluation.mapped:
-        ids = dict(db.session.execute(select(Employee.nip, Employee.id)).all())
         links = []
         for row in rows:
             wanted = ids[row.nip_atasan] if row.nip_atasan else None
@@ -416,6 +422,25 @@ def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime) -> dict[str, i
                 links,
             )
             written["superiors"] = len(links)
+
+    # 5. The move history: one EmployeeMove per updated employee whose unit, position or superior changed.
+    moves = []
+    for row in rows:
+        if row.outcome != OUTCOME_UPDATE or not {"unit", "position", "superior"} & set(row.changes):
+            continue
+        old = current[row.nip]
+        old_superior = ids.get(old.superior_nip) if old.superior_nip else None
+        new_superior = (ids[row.nip_atasan] if row.nip_atasan else None) if "superior" in row.changes else old_superior
+        moves.append({
+            "employee_id": old.id, "effective_on": today or now.date(),
+            "from_unit_id": old.unit_id, "to_unit_id": unit_id_of(row.unit_key),
+            "from_position_id": old.position_id, "to_position_id": position_id_of(row),
+            "from_superior_id": old_superior, "to_superior_id": new_superior,
+            "note": (note or "")[:255] or None, "recorded_by_id": getattr(actor, "id", None), "recorded_at": now,
+        })
+    if moves:
+        db.session.execute(insert(EmployeeMove), moves)
+        written["moves"] = len(moves)
     # Objects loaded before the bulk statements would show stale data in this session.
     db.session.expire_all()
     return written

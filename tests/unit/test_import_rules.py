@@ -317,3 +317,37 @@ def test_guess_mapping_prefers_strong_names_over_weak_synonyms():
     assert mapping["status_pegawai"] == "Status Pegawai"
     assert mapping["unit_kerja"] == "Unit Kerja"
     assert guess_mapping(["NIP", "Pangkat"])["golongan"] == "Pangkat"
+
+
+# --- heads of units ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("jabatan", "unit", "kind", "expected"), [
+    ("Kepala Dinas Pendidikan", "Dinas Pendidikan", "opd", True),
+    ("KEPALA DINAS  PENDIDIKAN", "dinas pendidikan", "opd", True),
+    ("Plt. Kepala Dinas Pendidikan", "Dinas Pendidikan", "opd", True),
+    ("Kepala Bidang Pembinaan SD", "Bidang Pembinaan SD", "bidang", True),
+    ("Kepala Sub Bagian Umum", "Subbagian Umum", "subbagian", True),
+    ("Kepala Sekolah", "SD Negeri 1 Contoh", "sekolah", True),
+    ("Kepala SD Negeri 1 Contoh", "SD Negeri 1 Contoh", "sekolah", True),
+    ("Kepala Puskesmas", "Puskesmas Sukamaju", "puskesmas", True),
+    ("Kepala UPT", "UPT Pengelolaan Sampah", "upt", True),
+    ("Camat Kota", "Kecamatan Kota", "kecamatan", True),
+    ("Camat", "Kecamatan Kota", "kecamatan", True),
+    ("Lurah Sukamaju", "Kelurahan Sukamaju", "kelurahan", True),
+    ("Sekretaris Daerah", "Sekretariat Daerah", "opd", True),
+    ("Inspektur", "Inspektorat", "opd", True),
+    # Not heads: another unit's title, staff, the head's deputy, an empty name.
+    ("Kepala Seksi Kurikulum", "Dinas Pendidikan", "opd", False),
+    ("Kepala Bidang Pembinaan SD", "Dinas Pendidikan", "opd", False),
+    ("Sekretaris Dinas", "Dinas Pendidikan", "opd", False),
+    ("Sekretaris Kecamatan", "Kecamatan Kota", "kecamatan", False),
+    ("Kepala Sekolah", "Bidang Pembinaan SD", "bidang", False),
+    ("Guru Kelas", "SD Negeri 1 Contoh", "sekolah", False),
+    ("Pengelola Data", "Bidang Pembinaan SD", "bidang", False),
+    ("Kepala", "Dinas Pendidikan", "opd", False),
+    ("", "Dinas Pendidikan", "opd", False),
+    ("Lurah Sukamaju", "Kelurahan Sukamakmur", "kelurahan", False),
+])
+def test_looks_like_head(jabatan, unit, kind, expected):
+    assert rules.looks_like_head(jabatan, unit, kind) is expected

@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.core.audit import AuditLog
+from portal.core.timeutil import local_today
 from portal.extensions import db
 from portal.imports.models import ImportBatch, ImportRow
-from portal.org.models import Employee, Golongan, Position, Unit
+from portal.org.models import Employee, EmployeeMove, Golongan, Position, Unit
 from tests.data.import_samples import EXPECTED, HEADERS, OLD, A, B, C, E, X, Y, existing_org, make_xlsx, messy_rows, nip
 
 
@@ -149,6 +150,8 @@ def test_confirm_writes_exactly_the_valid_rows(client, admin, scenario):
     assert budi.superior_id == ratna.id  # the superior came later in the file
     assert ratna.position.position_type is None  # unknown jenis jabatan: warning, type left empty
     assert budi.position.position_type.code == "AHLI_PERTAMA"
+    # New jabatan that name their unit's head are marked as heads; the others are staff positions.
+    assert ratna.position.is_head and not budi.position.is_head and not siti.position.is_head
     assert fauzi.golongan.code == "IV/a" and budi.birth_date == dt.date(1985, 3, 14)
     school = budi.unit
     assert school.name == "SD Negeri 1 Contoh" and school.parent_id == scenario["dinas"].id
@@ -158,6 +161,7 @@ def test_confirm_writes_exactly_the_valid_rows(client, admin, scenario):
 
     commit_audits = db.session.scalars(select(AuditLog).where(AuditLog.action == "import.commit")).all()
     assert len(commit_audits) == 1 and commit_audits[0].changes["created"] == 4
+    assert commit_audits[0].changes["moves"] == 0 and count(EmployeeMove) == 0  # OLD only changed golongan
     assert count(AuditLog) == audits + 1
     batch = db.session.get(ImportBatch, batch_id)
     assert batch.status == "committed" and batch.committed_at is not None
@@ -435,3 +439,44 @@ def test_employee_changed_during_commit_rolls_back(client, admin, scenario, monk
     assert count(Employee) == employees
     batch = db.session.get(ImportBatch, batch_id)
     assert batch.status == "failed" and "diubah orang lain" in batch.error
+
+
+def test_a_move_in_the_file_is_recorded_in_the_move_history(client, admin, make_unit, make_employee):
+    from tests.factories import make_position
+
+    dinas = make_unit("Dinas Kesehatan")
+    puskesmas = make_unit("Puskesmas Sukamaju", parent=dinas)
+    staff = make_position("Pelaksana", unit=dinas)
+    old_boss = make_employee("Kepala Lama", unit=dinas, nip=nip(400), position=make_position("Kepala Dinas",
+                                                                                             unit=dinas))
+    new_boss = make_employee("Kepala Puskesmas", nip=nip(401), position=make_position("Kepala Puskesmas",
+                                                                                      unit=puskesmas))
+    mover = make_employee("Pegawai Pindah", nip=nip(402), superior=old_boss, position=staff)
+    stayer = make_employee("Pegawai Tetap", nip=nip(403), superior=old_boss, position=staff)
+    people = [(old_boss, "Kepala Dinas", "", ""), (new_boss, "Kepala Puskesmas", "Puskesmas Sukamaju", ""),
+              (mover, "Perawat", "Puskesmas Sukamaju", new_boss.nip), (stayer, "Pelaksana", "", old_boss.nip)]
+    rows = [[i, p.nip, p.nama, "", p.gender, "III/a", jabatan, "", unit, "Dinas Kesehatan", boss]
+            for i, (p, jabatan, unit, boss) in enumerate(people)]
+    data = make_xlsx(rows)
+    batch_id = dry_run(client, data, "mutasi.xlsx")
+    outcomes = {r.nip: r.outcome for r in stored_rows(batch_id).values()}
+    assert outcomes[mover.nip] == "update" and outcomes[stayer.nip] == "unchanged"
+    assert client.post(f"/impor/{batch_id}/konfirmasi").status_code == 302
+
+    moves = db.session.scalars(select(EmployeeMove)).all()
+    assert len(moves) == 1
+    move = moves[0]
+    assert move.employee_id == mover.id and move.effective_on == local_today()
+    assert (move.from_unit_id, move.to_unit_id) == (dinas.id, puskesmas.id)
+    assert (move.from_superior_id, move.to_superior_id) == (old_boss.id, new_boss.id)
+    assert move.from_position_id == staff.id and move.to_position.name == "Perawat"
+    assert move.recorded_by_id == admin.id and move.note == "Impor mutasi.xlsx"
+    audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "import.commit"))
+    assert audit.changes["moves"] == 1
+    page = client.get(f"/pegawai/{mover.id}").get_data(as_text=True)
+    assert "Impor mutasi.xlsx" in page and "Puskesmas Sukamaju" in page
+
+    # The same file again moves nobody.
+    again = dry_run(client, data, "mutasi.xlsx")
+    assert client.post(f"/impor/{again}/konfirmasi").status_code == 302
+    assert count(EmployeeMove) == 1
