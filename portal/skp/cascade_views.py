@@ -32,10 +32,12 @@ from portal.periods.models import Period
 from portal.skp import berakhlak, goals, permissions
 from portal.skp.blueprint import bp
 from portal.skp.cascade import find_node, limit_rendering, load_cascade
+from portal.skp.labels import STATUS_LABELS, status_label
 from portal.skp.models import (
     RHK_TAMBAHAN,
     RHK_UTAMA,
     STATUS_APPROVED,
+    STATUS_CANCELLED,
     STATUS_DRAFT,
     STATUS_RETURNED,
     STATUS_SUBMITTED,
@@ -45,13 +47,6 @@ from portal.skp.models import (
     UnitGoal,
 )
 
-STATUS_LABELS = {
-    STATUS_DRAFT: (_l("Draf"), "badge"),
-    STATUS_SUBMITTED: (_l("Diajukan"), "badge badge-warn"),
-    STATUS_RETURNED: (_l("Dikembalikan"), "badge badge-bad"),
-    STATUS_APPROVED: (_l("Disetujui"), "badge badge-ok"),
-    STATUS_SUPERSEDED: (_l("Digantikan"), "badge"),
-}
 KIND_LABELS = {RHK_UTAMA: _l("Utama"), RHK_TAMBAHAN: _l("Tambahan")}
 ASPECT_LABELS = {"kuantitas": _l("Kuantitas"), "kualitas": _l("Kualitas"), "waktu": _l("Waktu"),
                  "biaya": _l("Biaya")}
@@ -390,6 +385,8 @@ def _watermark(status: str) -> str | None:
         return gettext("DRAF")
     if status == STATUS_SUPERSEDED:
         return gettext("DIGANTIKAN")
+    if status == STATUS_CANCELLED:
+        return gettext("DIBATALKAN")
     return None
 
 
@@ -426,7 +423,7 @@ def print_skp(skp_id: int):
         values=berakhlak.BERAKHLAK,
         expectations={e.value_code: e.text for e in skp.expectations},
         aspect_labels=ASPECT_LABELS,
-        status_label=STATUS_LABELS.get(skp.status, (skp.status, "badge")),
+        status_label=status_label(skp.status),
         watermark=_watermark(skp.status),
         period_range=_period_range(skp.period),
         place=_print_place(),

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_decimal, format_time, gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -36,27 +35,16 @@ from portal.skp.forms import (
     RhkForm,
     int_or_none,
 )
+from portal.skp.labels import status_label
 from portal.skp.models import (
     RHK_TAMBAHAN,
     RHK_UTAMA,
     STATUS_APPROVED,
     STATUS_DRAFT,
-    STATUS_RETURNED,
-    STATUS_SUBMITTED,
-    STATUS_SUPERSEDED,
     Indicator,
     ResultPlan,
     Skp,
 )
-
-STATUS_LABELS = {
-    STATUS_DRAFT: (_l("Draf"), "badge"),
-    STATUS_SUBMITTED: (_l("Diajukan"), "badge badge-warn"),
-    STATUS_RETURNED: (_l("Dikembalikan"), "badge badge-bad"),
-    STATUS_APPROVED: (_l("Disetujui"), "badge badge-ok"),
-    STATUS_SUPERSEDED: (_l("Digantikan"), "badge"),
-}
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Loading and context
@@ -190,7 +178,7 @@ def _context(skp: Skp, state: EditorState | None = None) -> dict:
         "can_link": _can_link(skp),
         "can_write_expectations": permissions.can_write_expectations(current_user, skp),
         "is_owner": permissions.is_owner(current_user, skp),
-        "status_label": STATUS_LABELS.get(skp.status, (skp.status, "badge")),
+        "status_label": status_label(skp.status),
         "rhk_groups": [
             (RHK_UTAMA, RHK_KIND_LABELS[RHK_UTAMA], [r for r in rhks if r.kind == RHK_UTAMA]),
             (RHK_TAMBAHAN, RHK_KIND_LABELS[RHK_TAMBAHAN], [r for r in rhks if r.kind == RHK_TAMBAHAN]),

@@ -32,6 +32,7 @@ from portal.skp import permissions, rules
 from portal.skp.models import (
     RHK_UTAMA,
     STATUS_APPROVED,
+    STATUS_CANCELLED,
     STATUS_DRAFT,
     STATUS_RETURNED,
     STATUS_SUBMITTED,
@@ -66,6 +67,8 @@ def _refusal(action: str, status: str) -> str:
         rules.APPROVE: gettext("Hanya SKP yang sedang diajukan yang dapat disetujui."),
         rules.RETURN: gettext("Hanya SKP yang sedang diajukan yang dapat dikembalikan."),
         rules.REVISE: gettext("Hanya SKP yang sudah disetujui yang dapat direvisi."),
+        rules.CANCEL: gettext("Hanya revisi berstatus draf atau dikembalikan yang dapat dibatalkan. Tarik kembali "
+                              "pengajuannya terlebih dahulu."),
     }
     return messages.get(action, gettext("Tindakan ini tidak dapat dilakukan pada SKP ini."))
 
@@ -291,8 +294,15 @@ def open_revision(skp: Skp) -> Skp | None:
     """A later version of the same SKP that is not approved yet (only one open revision at a time)."""
     return db.session.scalar(
         select(Skp).where(Skp.employee_id == skp.employee_id, Skp.period_id == skp.period_id,
-                          Skp.number > skp.number).order_by(Skp.number.desc()).limit(1)
+                          Skp.number > skp.number, Skp.status != STATUS_CANCELLED)
+        .order_by(Skp.number.desc()).limit(1)
     )
+
+
+def _next_number(skp: Skp) -> int:
+    """Version numbers are never reused: a cancelled revision keeps its number."""
+    return (db.session.scalar(select(func.max(Skp.number)).where(
+        Skp.employee_id == skp.employee_id, Skp.period_id == skp.period_id)) or skp.number) + 1
 
 
 def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime | None = None,
@@ -322,7 +332,7 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
     employee = skp.employee
     assessor = employee.assessor
     new = Skp(
-        period_id=skp.period_id, employee_id=skp.employee_id, number=skp.number + 1, is_current=True,
+        period_id=skp.period_id, employee_id=skp.employee_id, number=_next_number(skp), is_current=True,
         previous=skp, status=STATUS_DRAFT, assessor_id=assessor.id if assessor else skp.assessor_id,
         unit_id=skp.unit_id, resources=skp.resources, reporting_scheme=skp.reporting_scheme,
         consequences=skp.consequences, revision_reason=reason[:500],
@@ -352,6 +362,55 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
                                                            n=new.number),
                  changes={"previous": skp.id, "number": new.number, "reason": reason[:160]}, now=now)
     return new
+
+
+def cancel_revision(actor, skp: Skp, note: str = "", *, today: dt.date, now: dt.datetime | None = None,
+                    version=None) -> Skp:
+    """Give up a revision that is not approved (opened by mistake, or no longer needed): it becomes
+    "dibatalkan" and stays readable in the versions, and the approved version it came from is current again.
+
+    Subordinates who already linked their RHK to an RHK of the revision are linked back to the approved RHK it
+    was copied from (or left unlinked, shown as such in the cascade, when the RHK was new in the revision).
+    Returns the approved version, current again."""
+    now = now or utcnow()
+    if permissions.is_owner(actor, skp):
+        role = rules.OWNER
+    elif permissions.is_assessor(actor, skp):
+        role = rules.ASSESSOR
+    else:
+        raise DomainError(gettext("Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membatalkan "
+                                  "revisi SKP."))
+    _check_version(skp, version)
+    _require_current(skp)
+    previous = skp.previous
+    if not rules.is_cancellable_revision(skp.number, previous.status if previous is not None else None):
+        raise DomainError(gettext("Hanya revisi SKP yang dapat dibatalkan; SKP pertama tetap dipakai sebagai draf."))
+    transition = _transition(rules.CANCEL, skp, role)
+    note = (note or "").strip()[:500]
+
+    # Subordinates' links to the revision's RHK go back to the approved RHK they were copied from.
+    origins = {rhk.id: rhk.origin_id for rhk in skp.result_plans}
+    relinked = 0
+    if origins:
+        children = db.session.scalars(select(ResultPlan).where(ResultPlan.parent_id.in_(list(origins))))
+        for child in children:
+            child.parent_id = origins[child.parent_id]
+            relinked += 1
+
+    skp.status = transition.target
+    skp.is_current = False
+    _touch(skp, now)
+    db.session.flush()  # the revision stops being current before the approved version is current again
+    previous.is_current = True
+    _touch(previous, now)
+    _event(skp, actor, transition.source, transition.target, now, note)
+    db.session.flush()
+    audit.record(actor, "skp.cancel_revision", skp,
+                 summary=gettext("Revisi SKP %(year)s %(name)s (versi %(n)s) dibatalkan", year=skp.period.year,
+                                 name=skp.employee.full_name, n=skp.number),
+                 changes={"status": [transition.source, transition.target], "current": previous.id,
+                          "relinked": relinked, "note": note[:160]}, now=now)
+    return previous
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The SKP flow: submit, withdraw, approve, return with a note, revise (one POST endpoint per transition), the
-versions of an SKP, and the team board of the Pejabat Penilai Kinerja ("SKP Tim").
+"""The SKP flow: submit, withdraw, approve, return with a note, revise, cancel a revision (one POST endpoint per
+transition), the versions of an SKP, and the team board of the Pejabat Penilai Kinerja ("SKP Tim").
 
 Every button is a plain form first (POST, then redirect); with htmx the SKP page follows an HX-Redirect and the
 team board swaps just the row. A refusal (state changed meanwhile, note missing, planning closed) shows the message
@@ -22,23 +22,16 @@ from portal.extensions import db
 from portal.periods import services as period_services
 from portal.skp import flow, permissions, rules
 from portal.skp.blueprint import bp
+from portal.skp.labels import status_label
 from portal.skp.models import (
     STATUS_APPROVED,
+    STATUS_CANCELLED,
     STATUS_DRAFT,
     STATUS_RETURNED,
     STATUS_SUBMITTED,
     STATUS_SUPERSEDED,
     Skp,
 )
-
-STATUS_LABELS = {
-    flow.NOT_CREATED: (_l("Belum dibuat"), "badge"),
-    STATUS_DRAFT: (_l("Draf"), "badge"),
-    STATUS_SUBMITTED: (_l("Diajukan"), "badge badge-warn"),
-    STATUS_RETURNED: (_l("Dikembalikan"), "badge badge-bad"),
-    STATUS_APPROVED: (_l("Disetujui"), "badge badge-ok"),
-    STATUS_SUPERSEDED: (_l("Digantikan"), "badge"),
-}
 
 # What an event did, from its (from, to) states: the history reads as a sentence.
 EVENT_LABELS = {
@@ -50,6 +43,8 @@ EVENT_LABELS = {
     (STATUS_SUBMITTED, STATUS_RETURNED): _l("Dikembalikan"),
     (STATUS_APPROVED, STATUS_APPROVED): _l("Revisi dibuka"),
     (STATUS_APPROVED, STATUS_SUPERSEDED): _l("Digantikan versi baru"),
+    (STATUS_DRAFT, STATUS_CANCELLED): _l("Revisi dibatalkan"),
+    (STATUS_RETURNED, STATUS_CANCELLED): _l("Revisi dibatalkan"),
 }
 
 ACTION_ENDPOINTS = {
@@ -58,6 +53,7 @@ ACTION_ENDPOINTS = {
     rules.APPROVE: "skp.approve",
     rules.RETURN: "skp.return_",
     rules.REVISE: "skp.revise",
+    rules.CANCEL: "skp.cancel_revision",
 }
 
 FROM_TEAM = "tim"  # the form was posted from the team board's own rows
@@ -72,7 +68,7 @@ ROW_SOURCES = (FROM_TEAM, FROM_SUPERIOR)
 @bp.app_template_global("skp_status_label")
 def skp_status_label(status: str | None) -> tuple[str, str]:
     """(label, badge classes) of an SKP state, "belum dibuat" for None."""
-    return STATUS_LABELS.get(status or flow.NOT_CREATED, (status, "badge"))
+    return status_label(status)
 
 
 @bp.app_template_global("skp_event_label")
@@ -100,6 +96,9 @@ def allowed_flow_actions(user, skp: Skp, today) -> tuple[list[str], bool]:
             if action in actions or action not in ACTION_ENDPOINTS:
                 continue
             if action == rules.REVISE and (acting or today > skp.period.ends_on):
+                continue
+            if action == rules.CANCEL and not rules.is_cancellable_revision(
+                    skp.number, skp.previous.status if skp.previous is not None else None):
                 continue
             if action in (rules.SUBMIT, rules.WITHDRAW) and not permissions.planning_open(skp, today):
                 continue
@@ -143,7 +142,7 @@ def _authorise(action: str, skp: Skp, today) -> None:
         allowed = permissions.is_owner(user, skp)
     elif action in (rules.APPROVE, rules.RETURN):
         allowed = permissions.is_assessor(user, skp) or permissions.superior_acting(user, skp, today)
-    else:  # revise
+    else:  # revise, cancel a revision
         allowed = permissions.is_owner(user, skp) or permissions.is_assessor(user, skp)
     if not allowed:
         abort(403)
@@ -169,6 +168,8 @@ def _run(action: str, skp_id: int):
             result = flow.approve_skp(current_user, skp, note, today=today, version=version)
         elif action == rules.RETURN:
             result = flow.return_skp(current_user, skp, note, today=today, version=version)
+        elif action == rules.CANCEL:
+            result = flow.cancel_revision(current_user, skp, note, today=today, version=version)
         else:
             result = flow.revise_skp(current_user, skp, note, today=today, version=version)
         db.session.commit()
@@ -191,6 +192,7 @@ SUCCESS = {
     rules.RETURN: _l("SKP dikembalikan kepada pegawai dengan catatan."),
     rules.REVISE: _l("Revisi SKP dibuka sebagai versi baru. Versi yang disetujui tetap berlaku sampai revisi "
                      "disetujui."),
+    rules.CANCEL: _l("Revisi SKP dibatalkan. Versi yang disetujui kembali menjadi versi terkini."),
 }
 
 
@@ -276,6 +278,12 @@ def return_(skp_id: int):
 @login_required
 def revise(skp_id: int):
     return _run(rules.REVISE, skp_id)
+
+
+@bp.post("/<int:skp_id>/batalkan-revisi")
+@login_required
+def cancel_revision(skp_id: int):
+    return _run(rules.CANCEL, skp_id)
 
 
 # ---------------------------------------------------------------------------------------------------------

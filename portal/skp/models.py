@@ -20,7 +20,8 @@ STATUS_SUBMITTED = "diajukan"
 STATUS_RETURNED = "dikembalikan"
 STATUS_APPROVED = "disetujui"
 STATUS_SUPERSEDED = "digantikan"  # an approved version replaced by a later approved revision
-STATUSES = (STATUS_DRAFT, STATUS_SUBMITTED, STATUS_RETURNED, STATUS_APPROVED, STATUS_SUPERSEDED)
+STATUS_CANCELLED = "dibatalkan"  # a revision given up before approval; the approved version stays in force
+STATUSES = (STATUS_DRAFT, STATUS_SUBMITTED, STATUS_RETURNED, STATUS_APPROVED, STATUS_SUPERSEDED, STATUS_CANCELLED)
 
 RHK_UTAMA = "utama"
 RHK_TAMBAHAN = "tambahan"

@@ -3,6 +3,7 @@
     draft ──submit──▶ diajukan ──approve──▶ disetujui ──revise──▶ (new version: draft) … the old one: digantikan
       ▲                  │  └──return (note)──▶ dikembalikan ──submit──▶ diajukan
       └────withdraw──────┘
+    a revision (version > 1) in draft or dikembalikan ──cancel──▶ dibatalkan (the approved version is current again)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from portal.periods.rules import working_days_between
 from portal.skp.models import (
     STATUS_APPROVED,
+    STATUS_CANCELLED,
     STATUS_DRAFT,
     STATUS_RETURNED,
     STATUS_SUBMITTED,
@@ -29,6 +31,7 @@ APPROVE = "approve"
 RETURN = "return"
 REVISE = "revise"
 SUPERSEDE = "supersede"
+CANCEL = "cancel"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(REVISE, STATUS_APPROVED, STATUS_APPROVED, OWNER, needs_note=True),
     Transition(REVISE, STATUS_APPROVED, STATUS_APPROVED, ASSESSOR, needs_note=True),
     Transition(SUPERSEDE, STATUS_APPROVED, STATUS_SUPERSEDED, "system"),
+    # Giving up a revision that is not approved (withdraw a submitted one first): only versions after the first.
+    Transition(CANCEL, STATUS_DRAFT, STATUS_CANCELLED, OWNER),
+    Transition(CANCEL, STATUS_RETURNED, STATUS_CANCELLED, OWNER),
+    Transition(CANCEL, STATUS_DRAFT, STATUS_CANCELLED, ASSESSOR),
+    Transition(CANCEL, STATUS_RETURNED, STATUS_CANCELLED, ASSESSOR),
 )
 
 EDITABLE_STATUSES = frozenset({STATUS_DRAFT, STATUS_RETURNED})
@@ -68,6 +76,11 @@ def find_transition(action: str, status: str, role: str) -> Transition:
 
 def allowed_actions(status: str, role: str) -> list[str]:
     return [t.action for t in TRANSITIONS if t.source == status and t.actor == role]
+
+
+def is_cancellable_revision(number: int, previous_status: str | None) -> bool:
+    """Only a revision can be cancelled: a later version whose previous one is the approved SKP in force."""
+    return number > 1 and previous_status == STATUS_APPROVED
 
 
 def is_editable(status: str) -> bool:

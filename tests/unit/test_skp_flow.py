@@ -300,6 +300,79 @@ def test_a_non_current_version_cannot_be_decided(team, period, make_skp):
         flow.approve_skp(team["boss_user"], v1, today=TODAY)
 
 
+# --- cancel a revision ------------------------------------------------------------------------------------
+
+
+def test_cancelling_a_revision_makes_the_approved_version_current_again(team, period, make_skp, make_rhk):
+    boss_v1 = make_skp(team["boss"], period, rhk=1)
+    boss_v1.status = "disetujui"
+    db.session.commit()
+    boss_v2 = flow.revise_skp(team["boss_user"], boss_v1, "Tugas tambahan dari Kepala Dinas.", today=TODAY)
+    db.session.commit()
+    copied = boss_v2.result_plans[0]
+    new_in_revision = make_rhk(boss_v2, "RHK baru dalam revisi")
+    # Two subordinates linked to the revision meanwhile: one to a copied RHK, one to the RHK new in it.
+    mine = make_skp(team["owner"], period)
+    linked_copy = make_rhk(mine, "Bertaut ke salinan", parent=copied)
+    linked_new = make_rhk(mine, "Bertaut ke RHK baru", parent=new_in_revision)
+    db.session.commit()
+
+    current = flow.cancel_revision(team["boss_user"], boss_v2, "Salah tekan tombol revisi.", today=TODAY, now=NOW)
+    db.session.commit()
+    db.session.expire_all()
+    v1, v2 = db.session.get(Skp, boss_v1.id), db.session.get(Skp, boss_v2.id)
+    assert current.id == v1.id
+    assert (v1.status, v1.is_current) == ("disetujui", True)
+    assert (v2.status, v2.is_current) == ("dibatalkan", False)
+    assert [(e.from_status, e.to_status, e.note) for e in v2.events][-1] == (
+        "draft", "dibatalkan", "Salah tekan tombol revisi.")
+    assert db.session.get(type(linked_copy), linked_copy.id).parent_id == copied.origin_id == v1.result_plans[0].id
+    assert db.session.get(type(linked_new), linked_new.id).parent_id is None
+    audit = _audits("skp.cancel_revision")
+    assert len(audit) == 1 and audit[0].changes["relinked"] == 2 and audit[0].changes["current"] == v1.id
+    assert flow.open_revision(v1) is None
+    assert [v.number for v in flow.versions_of(v1)] == [1, 2]
+
+    # A new revision later takes the next number; the cancelled one keeps its own.
+    v3 = flow.revise_skp(team["boss_user"], v1, "Revisi yang sebenarnya dari Kepala Bidang.",
+                         today=TODAY)
+    db.session.commit()
+    assert v3.number == 3 and [v.number for v in flow.versions_of(v1)] == [1, 2, 3]
+
+
+def test_only_a_draft_or_returned_revision_can_be_cancelled(team, period, make_skp):
+    v1 = _approved(team, period, make_skp)
+    with pytest.raises(DomainError, match="Hanya revisi"):
+        flow.cancel_revision(team["owner_user"], v1, today=TODAY)  # approved, not a revision
+    draft = make_skp(team["other"], period, rhk=1)
+    with pytest.raises(DomainError, match="Hanya revisi"):
+        flow.cancel_revision(team["other_user"], draft, today=TODAY)  # the first version stays a draft
+    v2 = flow.revise_skp(team["owner_user"], v1, "Tugas baru dari Kepala Dinas.", today=TODAY)
+    db.session.commit()
+    flow.submit_skp(team["owner_user"], v2, today=TODAY, now=NOW)
+    db.session.commit()
+    with pytest.raises(DomainError, match="Tarik kembali"):
+        flow.cancel_revision(team["owner_user"], v2, today=TODAY)  # withdraw the submission first
+    flow.return_skp(team["boss_user"], v2, "Target triwulan belum jelas.", today=TODAY, now=NOW)
+    db.session.commit()
+    flow.cancel_revision(team["owner_user"], v2, today=TODAY)  # a returned revision may be given up
+    db.session.commit()
+    assert (v2.status, db.session.get(Skp, v1.id).is_current) == ("dibatalkan", True)
+
+
+@pytest.mark.parametrize("who", ["other_user", "head_user"])
+def test_cancel_is_for_the_owner_or_the_assessor_only(team, period, make_skp, who):
+    v1 = _approved(team, period, make_skp)
+    v2 = flow.revise_skp(team["owner_user"], v1, "Tugas baru dari Kepala Dinas.", today=TODAY)
+    db.session.commit()
+    with pytest.raises(DomainError, match="Hanya Pegawai yang Dinilai atau Pejabat Penilai"):
+        flow.cancel_revision(team[who], v2, today=TODAY)
+    with pytest.raises(StaleVersionError):
+        flow.cancel_revision(team["boss_user"], v2, today=TODAY, version=v2.version_id - 1)
+    db.session.rollback()
+    assert db.session.get(Skp, v2.id).status == "draft"
+
+
 # --- team board queries ------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import pytest
 from portal.skp import rules
 from portal.skp.models import (
     STATUS_APPROVED,
+    STATUS_CANCELLED,
     STATUS_DRAFT,
     STATUS_RETURNED,
     STATUS_SUBMITTED,
@@ -17,7 +18,7 @@ from portal.skp.models import (
     STATUSES,
 )
 
-ACTIONS = (rules.SUBMIT, rules.WITHDRAW, rules.APPROVE, rules.RETURN, rules.REVISE, rules.SUPERSEDE)
+ACTIONS = (rules.SUBMIT, rules.WITHDRAW, rules.APPROVE, rules.RETURN, rules.REVISE, rules.SUPERSEDE, rules.CANCEL)
 ROLES = (rules.OWNER, rules.ASSESSOR)
 
 # The expected table, written independently of rules.TRANSITIONS: (action, from, role) -> (to, needs a note).
@@ -29,6 +30,10 @@ EXPECTED = {
     (rules.RETURN, STATUS_SUBMITTED, rules.ASSESSOR): (STATUS_RETURNED, True),
     (rules.REVISE, STATUS_APPROVED, rules.OWNER): (STATUS_APPROVED, True),
     (rules.REVISE, STATUS_APPROVED, rules.ASSESSOR): (STATUS_APPROVED, True),
+    (rules.CANCEL, STATUS_DRAFT, rules.OWNER): (STATUS_CANCELLED, False),
+    (rules.CANCEL, STATUS_RETURNED, rules.OWNER): (STATUS_CANCELLED, False),
+    (rules.CANCEL, STATUS_DRAFT, rules.ASSESSOR): (STATUS_CANCELLED, False),
+    (rules.CANCEL, STATUS_RETURNED, rules.ASSESSOR): (STATUS_CANCELLED, False),
 }
 CELLS = list(itertools.product(ACTIONS, STATUSES, ROLES))
 
@@ -62,9 +67,16 @@ def test_neither_person_may_supersede_by_hand():
 
 @pytest.mark.parametrize(("status", "editable"), [
     (STATUS_DRAFT, True), (STATUS_RETURNED, True), (STATUS_SUBMITTED, False), (STATUS_APPROVED, False),
-    (STATUS_SUPERSEDED, False)])
+    (STATUS_SUPERSEDED, False), (STATUS_CANCELLED, False)])
 def test_only_draft_and_returned_are_editable(status, editable):
     assert rules.is_editable(status) is editable
+
+
+@pytest.mark.parametrize(("number", "previous", "cancellable"), [
+    (1, None, False), (2, STATUS_APPROVED, True), (5, STATUS_APPROVED, True), (2, STATUS_SUPERSEDED, False),
+    (2, STATUS_CANCELLED, False), (2, None, False), (1, STATUS_APPROVED, False)])
+def test_only_a_revision_of_the_approved_version_is_cancellable(number, previous, cancellable):
+    assert rules.is_cancellable_revision(number, previous) is cancellable
 
 
 # --- superior_may_act ----------------------------------------------------------------------------------------

@@ -249,6 +249,58 @@ def test_revise_htmx_redirects_to_the_new_version(client, login, people, period,
     assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/skp/{new.id}"
 
 
+def _revision(people, period, make_skp, today):
+    v1 = _approved(people, period, make_skp, today)
+    v2 = flow.revise_skp(people["users"]["owner"], v1, "Penugasan baru dari Kepala Dinas.", today=today)
+    db.session.commit()
+    return v1, v2
+
+
+def test_cancel_a_revision_no_js_back_to_the_approved_version(client, login, people, period, make_skp, today):
+    v1, v2 = _revision(people, period, make_skp, today)
+    login(people["users"]["owner"])
+    page = client.get(f"/skp/{v2.id}").get_data(as_text=True)
+    assert f'action="/skp/{v2.id}/batalkan-revisi"' in page and "Batalkan revisi" in page
+    assert "/batalkan-revisi" not in client.get(f"/skp/{v1.id}").get_data(as_text=True)
+    response = client.post(f"/skp/{v2.id}/batalkan-revisi", data={"note": "Salah tekan."})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/skp/{v1.id}")
+    assert (_status(v2.id), db.session.get(Skp, v1.id).is_current) == ("dibatalkan", True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Revisi SKP dibatalkan" in page and "Bukan versi terkini" not in page
+    assert f'action="/skp/{v1.id}/revisi"' in page  # a new revision can be opened again
+    cancelled = client.get(f"/skp/{v2.id}").get_data(as_text=True)
+    assert "Dibatalkan" in cancelled and "Revisi dibatalkan" in cancelled and "Salah tekan." in cancelled
+    versions = client.get(f"/skp/{v1.id}/versi").get_data(as_text=True)
+    assert "Dibatalkan" in versions
+    # Twice: the revision is no longer current.
+    assert client.post(f"/skp/{v2.id}/batalkan-revisi").status_code == 422
+
+
+def test_cancel_a_revision_htmx_and_refusals(client, login, people, period, make_skp, today):
+    first_draft = make_skp(people["other"], period, rhk=1)
+    login(people["users"]["other"])
+    page = client.get(f"/skp/{first_draft.id}").get_data(as_text=True)
+    assert "/batalkan-revisi" not in page
+    refused = client.post(f"/skp/{first_draft.id}/batalkan-revisi", headers=HTMX)
+    assert refused.status_code == 422 and "Hanya revisi SKP" in refused.get_data(as_text=True)
+    assert _status(first_draft.id) == "draft"
+
+    v1, v2 = _revision(people, period, make_skp, today)
+    login(people["users"]["assessor"])
+    response = client.post(f"/skp/{v2.id}/batalkan-revisi", data={"version_id": v2.version_id}, headers=HTMX)
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/skp/{v1.id}"
+    assert _status(v2.id) == "dibatalkan"
+
+
+@pytest.mark.parametrize(("role", "expected"), [("owner", 302), ("assessor", 302), ("superior", 403),
+                                                ("other", 403), ("admin", 403), ("auditor", 403)])
+def test_cancel_a_revision_authorisation(client, login, people, period, make_skp, today, role, expected):
+    v1, v2 = _revision(people, period, make_skp, today)
+    login(people["users"][role])
+    assert client.post(f"/skp/{v2.id}/batalkan-revisi").status_code == expected
+    assert _status(v2.id) == ("dibatalkan" if expected == 302 else "draft")
+
+
 def test_missing_csrf_is_refused(client, login, people, period, make_skp):
     skp = _draft(people, period, make_skp)
     login(people["users"]["owner"])
