@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -480,3 +481,30 @@ def test_a_move_in_the_file_is_recorded_in_the_move_history(client, admin, make_
     again = dry_run(client, data, "mutasi.xlsx")
     assert client.post(f"/impor/{again}/konfirmasi").status_code == 302
     assert count(EmployeeMove) == 1
+
+
+def _with_entity_bomb(data: bytes) -> bytes:
+    """The workbook with a 'billion laughs' entity declaration in its first sheet."""
+    bomb = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n')
+    source, target = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            content = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = content.decode("utf-8")
+                body = body.split("?>", 1)[1] if body.startswith("<?xml") else body
+                content = (bomb + body.replace("<sheetData>", "<sheetData>&c;", 1)).encode("utf-8")
+            zout.writestr(info, content)
+    return target.getvalue()
+
+
+def test_a_workbook_declaring_xml_entities_is_refused(client, admin, scenario):
+    data = _with_entity_bomb(make_xlsx(messy_rows()))
+    employees = count(Employee)
+    response = upload(client, data)
+    if response.status_code == 302:  # the sheet is read at the dry run, after the mapping
+        response = map_columns(client, batch_id_from(response))
+    assert response.status_code == 422
+    assert "Excel" in response.get_data(as_text=True)
+    assert count(Employee) == employees
