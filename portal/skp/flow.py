@@ -92,6 +92,15 @@ def _clean_note(note: str | None, message: str) -> str:
     return text
 
 
+def _owner_or_assessor(actor, skp: Skp, refusal: str) -> str:
+    """The actor's role for actions both people may take (revise, cancel a revision); DomainError otherwise."""
+    if permissions.is_owner(actor, skp):
+        return rules.OWNER
+    if permissions.is_assessor(actor, skp):
+        return rules.ASSESSOR
+    raise DomainError(refusal)
+
+
 def _event(skp: Skp, actor, from_status: str | None, to_status: str, now: dt.datetime, note: str = "",
            acting_as_superior: bool = False) -> SkpEvent:
     event = SkpEvent(
@@ -312,13 +321,8 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
     Copied rows point to their originals (origin_id) so that realisations keep their lineage. The approved
     version stays approved and readable until the revision is approved (then it is superseded)."""
     now = now or utcnow()
-    if permissions.is_owner(actor, skp):
-        role = rules.OWNER
-    elif permissions.is_assessor(actor, skp):
-        role = rules.ASSESSOR
-    else:
-        raise DomainError(gettext("Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membuka "
-                                  "revisi SKP."))
+    role = _owner_or_assessor(actor, skp, gettext(
+        "Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membuka revisi SKP."))
     _check_version(skp, version)
     pending = open_revision(skp)
     if pending is not None:
@@ -373,13 +377,8 @@ def cancel_revision(actor, skp: Skp, note: str = "", *, today: dt.date, now: dt.
     was copied from (or left unlinked, shown as such in the cascade, when the RHK was new in the revision).
     Returns the approved version, current again."""
     now = now or utcnow()
-    if permissions.is_owner(actor, skp):
-        role = rules.OWNER
-    elif permissions.is_assessor(actor, skp):
-        role = rules.ASSESSOR
-    else:
-        raise DomainError(gettext("Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membatalkan "
-                                  "revisi SKP."))
+    role = _owner_or_assessor(actor, skp, gettext(
+        "Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membatalkan revisi SKP."))
     _check_version(skp, version)
     _require_current(skp)
     previous = skp.previous
