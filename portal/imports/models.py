@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,11 +18,11 @@ STATUS_CANCELLED = "cancelled"
 STATUS_FAILED = "failed"  # the commit failed and was rolled back; ``error`` says why (a new dry run may follow)
 
 STATUS_LABELS = {
-    STATUS_UPLOADED: "Menunggu pemetaan kolom",
-    STATUS_PREVIEWED: "Pratinjau (belum disimpan)",
-    STATUS_COMMITTED: "Sudah disimpan",
-    STATUS_CANCELLED: "Dibatalkan",
-    STATUS_FAILED: "Gagal disimpan",
+    STATUS_UPLOADED: _l("Menunggu pemetaan kolom"),
+    STATUS_PREVIEWED: _l("Pratinjau (belum disimpan)"),
+    STATUS_COMMITTED: _l("Sudah disimpan"),
+    STATUS_CANCELLED: _l("Dibatalkan"),
+    STATUS_FAILED: _l("Gagal disimpan"),
 }
 
 OUTCOME_CREATE = "create"
@@ -51,10 +52,6 @@ class ImportBatch(TimestampMixin, db.Model):
     error: Mapped[str | None] = mapped_column(Text)  # why the last commit failed
 
     created_by = relationship("User")
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
 
     def count(self, outcome: str) -> int:
         return int((self.summary or {}).get(outcome, 0))

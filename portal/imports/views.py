@@ -20,7 +20,7 @@ from portal.core.permissions import admin_required, reader_required
 from portal.extensions import db
 from portal.imports import export, services
 from portal.imports.forms import FIELD_LABELS, REQUIRED_FIELDS, EmptyForm, UploadForm, mapping_form, mapping_from_form
-from portal.imports.models import OUTCOMES, STATUS_COMMITTED, STATUS_UPLOADED, ImportBatch
+from portal.imports.models import OUTCOMES, STATUS_COMMITTED, STATUS_LABELS, STATUS_UPLOADED, ImportBatch
 
 bp = Blueprint("imports", __name__, url_prefix="/impor")
 
@@ -45,13 +45,6 @@ CHANGE_LABELS = {
     "email": _l("Email"),
     "phone": _l("No. HP"),
     "active": _l("Status aktif"),
-}
-STATUS_LABELS = {
-    "uploaded": _l("Menunggu pemetaan kolom"),
-    "previewed": _l("Pratinjau (belum disimpan)"),
-    "committed": _l("Sudah disimpan"),
-    "cancelled": _l("Dibatalkan"),
-    "failed": _l("Gagal disimpan"),
 }
 ROWS_PER_PAGE = 50
 

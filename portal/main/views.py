@@ -5,6 +5,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from portal.assessment import common, rater_services, self_services
+from portal.assessment.models import SELF_SUBMITTED
 from portal.core.htmx import render
 from portal.core.timeutil import local_today
 from portal.extensions import db
@@ -62,9 +64,6 @@ def _skp_team_panel(me: Employee, period) -> dict | None:
 
 def _assessment_panel(me: Employee, period) -> dict:
     """Open evaluation windows for my self-assessment, and 360 requests waiting for my answer."""
-    from portal.assessment import common, rater_services, self_services
-    from portal.assessment.models import SELF_SUBMITTED
-
     today = local_today()
     windows = common.windows(period)
     open_ids = self_services.open_window_ids(windows, me, today)
