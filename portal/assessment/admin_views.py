@@ -27,9 +27,7 @@ def item_value_name(code: str) -> str:
 
 
 def _period_or_404(period_id: int) -> Period:
-    period = db.session.get(Period, period_id)
-    if period is None:
-        abort(404)
+    period = db.get_or_404(Period, period_id)
     return period
 
 

@@ -43,9 +43,7 @@ def rater_group_label(group: str) -> str:
 
 
 def _subject_or_404(subject_id: int) -> Employee:
-    subject = db.session.get(Employee, subject_id)
-    if subject is None:
-        abort(404)
+    subject = db.get_or_404(Employee, subject_id)
     return subject
 
 
@@ -298,9 +296,7 @@ def progress():
         units = list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.path)))
         unit_id = request.args.get("unit", type=int)
         if unit_id:
-            unit = db.session.get(Unit, unit_id)
-            if unit is None:
-                abort(404)
+            unit = db.get_or_404(Unit, unit_id)
     page = services.progress_page(user, phase, unit=unit, number=page_number(),
                                   secret=current_app.config["SECRET_KEY"]) if phase else None
     return render("assessment/progress.html", "assessment/_nomination_progress.html", period=period,

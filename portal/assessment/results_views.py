@@ -26,9 +26,7 @@ from portal.skp.berakhlak import BY_CODE
 
 def _subject_and_window_or_404(subject_id: int, phase_id: int):
     phase = common.get_window_or_404(phase_id)
-    subject = db.session.get(Employee, subject_id)
-    if subject is None:
-        abort(404)
+    subject = db.get_or_404(Employee, subject_id)
     return subject, phase
 
 

@@ -204,9 +204,7 @@ def accounts():
 
 
 def _get_user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(User, user_id)
     return user
 
 
@@ -356,9 +354,7 @@ def issue_one(employee_id: int):
     """One account for one employee (e.g. a newcomer), with the same slip as the bulk issue."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    employee = db.session.get(Employee, employee_id)
-    if employee is None:
-        abort(404)
+    employee = db.get_or_404(Employee, employee_id)
     if not employee.active:
         flash(gettext("Pegawai nonaktif tidak dapat diberi akun."), "error")
         return redirect_to(url_for("auth.accounts"))

@@ -60,9 +60,7 @@ def _upload_root() -> str:
 
 
 def _get_batch_or_404(batch_id: int) -> ImportBatch:
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None:
-        abort(404)
+    batch = db.get_or_404(ImportBatch, batch_id)
     return batch
 
 

@@ -102,9 +102,7 @@ def can_manage_org(user) -> bool:
 
 
 def get_employee_or_404(employee_id: int, user, *, for_edit: bool = False) -> Employee:
-    employee = db.session.get(Employee, employee_id)
-    if employee is None:
-        abort(404)
+    employee = db.get_or_404(Employee, employee_id)
     allowed = can_manage_org(user) if for_edit else can_view_employee(user, employee)
     if not allowed:
         abort(403)
@@ -112,9 +110,7 @@ def get_employee_or_404(employee_id: int, user, *, for_edit: bool = False) -> Em
 
 
 def get_unit_or_404(unit_id: int, user, *, for_edit: bool = False) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
+    unit = db.get_or_404(Unit, unit_id)
     allowed = can_manage_org(user) if for_edit else unit_in_scope(user, unit)
     if not allowed:
         abort(403)

@@ -730,9 +730,7 @@ def position_new():
 
 
 def _get_position_or_404(position_id: int) -> Position:
-    position = db.session.get(Position, position_id)
-    if position is None:
-        abort(404)
+    position = db.get_or_404(Position, position_id)
     if not perms.can_manage_org(current_user):
         abort(403)
     return position
@@ -816,9 +814,7 @@ def _reference(table: str, ref_id: int | None):
     model, form_class, save = REFERENCE_TABLES[table]
     obj = None
     if ref_id is not None:
-        obj = db.session.get(model, ref_id)
-        if obj is None:
-            abort(404)
+        obj = db.get_or_404(model, ref_id)
     return obj, form_class, save
 
 
@@ -984,9 +980,7 @@ def chart():
     if unit_id is None:
         opds = paginate(select(Unit).where(Unit.parent_id.is_(None), Unit.active.is_(True)).order_by(Unit.name))
         return render("org/chart.html", "org/_chart.html", unit=None, opds=opds)
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
+    unit = db.get_or_404(Unit, unit_id)
     today = dt.date.today()
     breadcrumb = _breadcrumb(unit, _ancestors_by_id([unit]))
     subunits = list(db.session.scalars(

@@ -138,9 +138,7 @@ def _get_period_or_404(period_id: int) -> Period:
 
 
 def _get_phase_or_404(phase_id: int) -> PeriodPhase:
-    phase = db.session.get(PeriodPhase, phase_id)
-    if phase is None:
-        abort(404)
+    phase = db.get_or_404(PeriodPhase, phase_id)
     _get_period_or_404(phase.period_id)  # loads the period with all its phases (one query more, not per row)
     return phase
 
@@ -260,9 +258,7 @@ def reopen(phase_id: int):
 @bp.post("/periode/buka-ulang/<int:reopening_id>/akhiri")
 @admin_required
 def end_reopening(reopening_id: int):
-    reopening = db.session.get(PhaseReopening, reopening_id)
-    if reopening is None:
-        abort(404)
+    reopening = db.get_or_404(PhaseReopening, reopening_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.end_reopening(current_user, reopening, local_today())
@@ -319,9 +315,7 @@ def holidays():
 @bp.route("/kalender/<int:holiday_id>/ubah", methods=["GET", "POST"])
 @admin_required
 def holiday_edit(holiday_id: int):
-    holiday = db.session.get(Holiday, holiday_id)
-    if holiday is None:
-        abort(404)
+    holiday = db.get_or_404(Holiday, holiday_id)
     form = HolidayForm(obj=holiday) if request.method == "POST" else HolidayForm(formdata=None, obj=holiday)
     if request.method == "POST" and form.validate():
         try:
@@ -343,9 +337,7 @@ def holiday_edit(holiday_id: int):
 @bp.post("/kalender/<int:holiday_id>/hapus")
 @admin_required
 def holiday_delete(holiday_id: int):
-    holiday = db.session.get(Holiday, holiday_id)
-    if holiday is None:
-        abort(404)
+    holiday = db.get_or_404(Holiday, holiday_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     year = holiday.date.year

@@ -134,27 +134,21 @@ def get_indicator_or_404(skp: Skp, indicator_id: int) -> Indicator:
 
 
 def get_feedback_or_404(feedback_id: int, user) -> Feedback:
-    feedback = db.session.get(Feedback, feedback_id)
-    if feedback is None:
-        abort(404)
+    feedback = db.get_or_404(Feedback, feedback_id)
     if not can_mark_read(user, feedback.skp):
         abort(403)
     return feedback
 
 
 def get_request_or_404(request_id: int, user) -> FeedbackRequest:
-    feedback_request = db.session.get(FeedbackRequest, request_id)
-    if feedback_request is None:
-        abort(404)
+    feedback_request = db.get_or_404(FeedbackRequest, request_id)
     if feedback_request.asked_id != user.employee_id and not skp_perms.is_owner(user, feedback_request.skp):
         abort(403)
     return feedback_request
 
 
 def get_phrase_or_404(phrase_id: int, user) -> FeedbackPhrase:
-    phrase = db.session.get(FeedbackPhrase, phrase_id)
-    if phrase is None:
-        abort(404)
+    phrase = db.get_or_404(FeedbackPhrase, phrase_id)
     if not can_edit_phrase(user, phrase):
         abort(403)
     return phrase

@@ -78,9 +78,7 @@ def _period() -> Period | None:
     """The period asked for (period=<id>), else the current one."""
     period_id = _int_arg("period")
     if period_id is not None:
-        period = db.session.get(Period, period_id)
-        if period is None:
-            abort(404)
+        period = db.get_or_404(Period, period_id)
         return period
     return period_services.current_period(local_today())
 
@@ -112,9 +110,7 @@ def _unit_for_page(readable) -> Unit | None:
     """unit=<id> when the user may read it (else 403), else the unit they head; None: admin/auditor choose."""
     unit_id = _int_arg("unit")
     if unit_id is not None:
-        unit = db.session.get(Unit, unit_id)
-        if unit is None:
-            abort(404)
+        unit = db.get_or_404(Unit, unit_id)
         if not readable(current_user, unit):
             abort(403)
         return unit

@@ -104,9 +104,7 @@ def can_write_expectations(user, skp: Skp) -> bool:
 
 
 def get_skp_or_404(skp_id: int, user) -> Skp:
-    skp = db.session.get(Skp, skp_id)
-    if skp is None:
-        abort(404)
+    skp = db.get_or_404(Skp, skp_id)
     if not can_view_skp(user, skp):
         abort(403)
     return skp
