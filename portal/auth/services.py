@@ -199,6 +199,42 @@ def authenticate(identifier: str, password: str, *, address: str, limits: Thrott
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Sessions
+#
+# A session lives in a signed cookie, not on the server: whoever holds a copy of the cookie is signed in until the
+# session expires, even after "Keluar". The cookie carries the account's ``session_version`` (see User.get_id and
+# portal.auth.loader); bumping it ends every session issued before, on every device and in every saved copy.
+
+
+def end_sessions(user: User) -> None:
+    """Every session of ``user`` issued so far stops working from its next request."""
+    user.session_version += 1
+
+
+def sign_out(user: User, *, now: dt.datetime) -> None:
+    """Keluar: the session ends for good, also a copy of its cookie (and the account's sessions elsewhere)."""
+    end_sessions(user)
+    audit.record(user, "auth.logout", user, summary=gettext("Keluar dari portal"), now=now)
+    db.session.flush()
+
+
+def sign_out_other_devices(user: User, *, now: dt.datetime) -> None:
+    """The user ends all their sessions; the view re-issues the current one under the new version."""
+    end_sessions(user)
+    audit.record(user, "auth.sign_out_other_devices", user,
+                 summary=gettext("Keluar dari semua perangkat lain"), now=now)
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User, *, actor: User, now: dt.datetime) -> None:
+    """Admin BKPSDM ends every session of an account (a lost phone, a shared computer, a suspected theft)."""
+    end_sessions(user)
+    audit.record(actor, "user.sign_out_everywhere", user,
+                 summary=gettext("Akun %(u)s dikeluarkan dari semua perangkat", u=user.username), now=now)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Passwords
 
 
@@ -210,7 +246,7 @@ def password_errors(user: User, new_password: str) -> list[str]:
 
 
 def change_password(user: User, current_password: str, new_password: str, *, now: dt.datetime) -> None:
-    """The user sets a new password. Every other session of the account is signed out (session_version)."""
+    """The user sets a new password. Every session of the account ends; the view re-issues the current one."""
     if not user.check_password(current_password):
         raise DomainError(gettext("Kata sandi sekarang salah."), field="current_password")
     problems = password_errors(user, new_password)
@@ -219,7 +255,7 @@ def change_password(user: User, current_password: str, new_password: str, *, now
     user.set_password(new_password)
     user.must_change_password = False
     user.password_changed_at = now
-    user.session_version += 1
+    end_sessions(user)
     audit.record(user, "user.change_password", user, summary=gettext("Kata sandi diganti oleh pemiliknya"), now=now)
     db.session.flush()
 
@@ -246,7 +282,7 @@ def reset_password(user: User, *, actor: User, now: dt.datetime) -> str:
     password = generate_initial_password()
     user.set_password(password)
     user.must_change_password = True
-    user.session_version += 1
+    end_sessions(user)
     user.password_changed_at = now
     audit.record(actor, "user.reset_password", user,
                  summary=gettext("Kata sandi akun %(u)s diatur ulang", u=user.username), now=now)
@@ -279,7 +315,7 @@ def set_enabled(user: User, enabled: bool, *, actor: User, now: dt.datetime) -> 
         return
     user.is_enabled = enabled
     if not enabled:
-        user.session_version += 1  # sign the account out everywhere
+        end_sessions(user)
     action = "user.enable" if enabled else "user.disable"
     summary = (gettext("Akun %(u)s diaktifkan", u=user.username) if enabled
                else gettext("Akun %(u)s dinonaktifkan", u=user.username))

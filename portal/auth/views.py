@@ -32,7 +32,8 @@ bp = Blueprint("auth", __name__)
 ISSUED_KEY = "issued_passwords"
 RESET_KEY = "reset_password"
 # Pages a user who must change the password may still open.
-_OPEN_WHILE_MUST_CHANGE = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+_OPEN_WHILE_MUST_CHANGE = {"auth.change_password", "auth.sign_out_other_devices", "auth.logout", "main.set_language",
+                           "static"}
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -118,6 +119,11 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        # Clearing the cookie is not enough: a copy of it (another tab, a shared computer, a stolen cookie)
+        # would stay valid until it expires.
+        services.sign_out(db.session.get(User, current_user.id), now=utcnow())
+        db.session.commit()
     logout_user()
     _restart_session()
     flash(gettext("Anda telah keluar."), "info")
@@ -141,8 +147,24 @@ def change_password():
             flash(gettext("Kata sandi berhasil diganti."), "success")
             return redirect_to(url_for("main.dashboard"))
     if form.errors:
-        return invalid("auth/change_password.html", "auth/_change_password_form.html", form=form)
-    return render("auth/change_password.html", "auth/_change_password_form.html", form=form)
+        return invalid("auth/change_password.html", "auth/_change_password_form.html", form=form,
+                       sessions_form=EmptyForm())
+    return render("auth/change_password.html", "auth/_change_password_form.html", form=form,
+                  sessions_form=EmptyForm())
+
+
+@bp.post("/akun/keluar-perangkat-lain")
+@login_required
+def sign_out_other_devices():
+    """Ends every other session of the account (another computer, a phone, a copied cookie); this one goes on."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, current_user.id)
+    services.sign_out_other_devices(user, now=utcnow())
+    db.session.commit()
+    login_user(user)  # this session continues under the new session version
+    flash(gettext("Anda telah keluar dari semua perangkat lain."), "success")
+    return redirect_to(url_for("auth.change_password"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -263,6 +285,19 @@ def account_disable(user_id: int):
 @admin_required
 def account_enable(user_id: int):
     return _set_enabled(user_id, True)
+
+
+@bp.post("/admin/akun/<int:user_id>/keluarkan")
+@admin_required
+def account_sign_out(user_id: int):
+    """Sign the account out on every device; the owner signs in again with the same password."""
+    user = _get_user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(user, actor=current_user, now=utcnow())
+    db.session.commit()
+    flash(gettext("Akun %(u)s telah dikeluarkan dari semua perangkat.", u=user.username), "success")
+    return redirect_to(url_for("auth.account_detail", user_id=user.id))
 
 
 def _keep_issued(accounts: list[services.IssuedAccount], scope: str, key: str = ISSUED_KEY) -> None:

@@ -10,6 +10,7 @@ from portal.auth.models import User
 from portal.core.audit import AuditLog
 from portal.extensions import db
 from portal.org.rules import format_nip, normalize_nip
+from tests.factories import TEST_PASSWORD
 
 
 @pytest.fixture
@@ -255,3 +256,39 @@ def test_issued_password_store(tmp_path):
     old = path.stat().st_mtime - 600
     os.utime(path, (old, old))
     assert store.load(token) is None and not path.exists()  # expired and removed
+
+
+def test_admin_signs_an_account_out_everywhere(app, client, admin, make_user):
+    target = make_user("budi")
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        device.post("/masuk", data={"identifier": "budi", "password": TEST_PASSWORD})
+        assert device.get("/").status_code == 200
+    saved = phone.get_cookie("session").value
+    page = client.get(f"/admin/akun/{target.id}").get_data(as_text=True)
+    assert f'action="/admin/akun/{target.id}/keluarkan"' in page
+
+    assert client.post(f"/admin/akun/{target.id}/keluarkan", csrf=False).status_code == 400
+    assert phone.get("/").status_code == 200
+    response = client.post(f"/admin/akun/{target.id}/keluarkan")
+    assert response.status_code == 302 and response.headers["Location"] == f"/admin/akun/{target.id}"
+    thief = app.test_client()
+    thief.set_cookie("session", saved)
+    for device in (phone, laptop, thief):
+        response = device.get("/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/masuk")
+    assert client.get("/admin/akun").status_code == 200  # the admin's own session is untouched
+    db.session.expire_all()
+    assert db.session.get(User, target.id).session_version == 2
+    (entry,) = audit_rows("user.sign_out_everywhere")
+    assert entry.actor_id == admin.id and entry.object_id == str(target.id)
+
+
+def test_only_admins_sign_accounts_out(client, login, make_user):
+    target = make_user("budi")
+    for role in ("pegawai", "auditor"):
+        login(make_user(f"{role}1", role=role))
+        assert client.post(f"/admin/akun/{target.id}/keluarkan").status_code == 403
+        assert "keluarkan" not in client.get(f"/admin/akun/{target.id}").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, target.id).session_version == 1

@@ -285,3 +285,104 @@ def test_session_ends_when_the_employee_is_deactivated(client, login, make_user,
     db.session.commit()
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/masuk")
+
+
+# --- revocable sessions: a session cookie saved before sign-out, a password change or "sign out everywhere"
+# must not open the portal afterwards (the cookie is signed, not stored: only the account's session version
+# can end it)
+
+
+def saved_session(client) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def replay(app, cookie: str):
+    """A fresh browser (the thief's) that presents a saved session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+def assert_signed_out(test_client):
+    response = test_client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/masuk")
+
+
+def test_logout_ends_a_saved_session_cookie(app, client, make_user):
+    user = make_user("budi")
+    assert sign_in(client, "budi").status_code == 302
+    assert client.get("/").status_code == 200
+    cookie = saved_session(client)
+    assert client.post("/keluar").status_code == 302
+    assert_signed_out(replay(app, cookie))
+    client.set_cookie("session", cookie)  # the same browser, its old cookie restored
+    assert_signed_out(client)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).session_version == 2
+    assert audit_actions()[-1] == "auth.logout"
+
+
+def test_logout_without_csrf_keeps_the_session(client, make_user):
+    make_user("budi")
+    sign_in(client, "budi")
+    assert client.post("/keluar", csrf=False).status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_own_password_change_ends_saved_cookies_and_keeps_this_session(app, client, make_user):
+    make_user("budi")
+    sign_in(client, "budi")
+    cookie = saved_session(client)
+    laptop = app.test_client()
+    sign_in(laptop, "budi", environ_base={"REMOTE_ADDR": "10.3.3.3"})
+    assert laptop.get("/").status_code == 200
+    response = client.post("/akun/kata-sandi", data={"current_password": TEST_PASSWORD,
+                                                      "new_password": "kopi-susu-pagi", "confirm": "kopi-susu-pagi"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # this browser carries on with the new session version
+    assert_signed_out(replay(app, cookie))
+    assert_signed_out(laptop)
+
+
+def test_admin_reset_ends_a_saved_cookie(app, client, make_user, login):
+    victim = make_user("budi")
+    victim_client = app.test_client()
+    sign_in(victim_client, "budi")
+    cookie = saved_session(victim_client)
+    login(make_user("admin", role="admin"))
+    assert client.post(f"/admin/akun/{victim.id}/atur-ulang-sandi").status_code == 302
+    assert_signed_out(replay(app, cookie))
+    assert_signed_out(victim_client)
+
+
+def test_sign_out_other_devices_keeps_this_one(app, client, make_user):
+    user = make_user("budi")
+    sign_in(client, "budi")
+    old_cookie = saved_session(client)
+    laptop = app.test_client()
+    sign_in(laptop, "budi", environ_base={"REMOTE_ADDR": "10.3.3.3"})
+    laptop_cookie = saved_session(laptop)
+    page = client.get("/akun/kata-sandi").get_data(as_text=True)
+    assert 'action="/akun/keluar-perangkat-lain"' in page
+    response = client.post("/akun/keluar-perangkat-lain")
+    assert response.status_code == 302 and response.headers["Location"] == "/akun/kata-sandi"
+    assert client.get("/").status_code == 200
+    assert_signed_out(laptop)
+    assert_signed_out(replay(app, laptop_cookie))
+    assert_signed_out(replay(app, old_cookie))
+    db.session.expire_all()
+    assert db.session.get(User, user.id).session_version == 2
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "auth.sign_out_other_devices")).one()
+    assert entry.actor_id == user.id and entry.object_id == str(user.id)
+
+
+def test_sign_out_other_devices_needs_csrf_and_a_session(app, client, make_user):
+    make_user("budi")
+    assert client.post("/akun/keluar-perangkat-lain").status_code == 302  # anonymous: to the sign-in page
+    sign_in(client, "budi")
+    laptop = app.test_client()
+    sign_in(laptop, "budi")
+    assert client.post("/akun/keluar-perangkat-lain", csrf=False).status_code == 400
+    assert laptop.get("/").status_code == 200
