@@ -83,16 +83,22 @@ class User(UserMixin, TimestampMixin, db.Model):
 
 
 class LoginAttempt(db.Model):
-    """One sign-in attempt. Kept in the database so throttling works across processes and restarts."""
+    """One sign-in attempt. Kept in the database so throttling works across processes and restarts.
+
+    ``username`` is what was typed (normalised); ``user_id`` the account it names, if any. Failures are counted
+    per account whatever identifier was typed (username or NIP), and per typed identifier when it names none.
+    """
 
     __tablename__ = "login_attempt"
     __table_args__ = (
         Index("ix_login_attempt_username_at", "username", "at"),
         Index("ix_login_attempt_address_at", "address", "at"),
+        Index("ix_login_attempt_user_id_at", "user_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime]
     username: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     address: Mapped[str] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(default=False)

@@ -85,14 +85,15 @@ def verify_password(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
-def _failure_times(column, value: str, since: dt.datetime, limit: int) -> list[dt.datetime]:
-    """The newest ``limit`` failures for one account or address since ``since``, leaving out failures followed
-    by a successful sign-in of the same account from the same address (typos of the rightful user)."""
+def _failure_times(condition, since: dt.datetime, limit: int) -> list[dt.datetime]:
+    """The newest ``limit`` failures matching ``condition`` (one account, one unknown identifier or one address)
+    since ``since``, leaving out failures followed by a successful sign-in of the same account from the same
+    address (typos of the rightful user, whichever identifier they typed)."""
     later = aliased(LoginAttempt)
     superseded = (
         exists()
         .where(
-            later.username == LoginAttempt.username,
+            later.user_id == LoginAttempt.user_id,
             later.address == LoginAttempt.address,
             later.success.is_(True),
             later.at > LoginAttempt.at,
@@ -101,18 +102,28 @@ def _failure_times(column, value: str, since: dt.datetime, limit: int) -> list[d
     )
     stmt = (
         select(LoginAttempt.at)
-        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since, ~superseded)
+        .where(condition, LoginAttempt.success.is_(False), LoginAttempt.at > since, ~superseded)
         .order_by(LoginAttempt.at.desc())
         .limit(max(limit, 1))
     )
     return list(db.session.scalars(stmt))
 
 
-def check_throttle(key: str, address: str, limits: ThrottleLimits, now: dt.datetime) -> rules.ThrottleDecision:
+def _account_condition(user: User | None, key: str):
+    """Failures against an account are counted together whether its username or its NIP (with or without
+    spaces) was typed; an identifier that names no account is counted on its own, so that both kinds are
+    locked after the same number of failures and the answer does not tell which accounts exist."""
+    if user is not None:
+        return LoginAttempt.user_id == user.id
+    return (LoginAttempt.username == key) & LoginAttempt.user_id.is_(None)
+
+
+def check_throttle(user: User | None, key: str, address: str, limits: ThrottleLimits,
+                   now: dt.datetime) -> rules.ThrottleDecision:
     since = now - limits.window
     return rules.throttle_decision(
-        account_failures=_failure_times(LoginAttempt.username, key, since, limits.max_account),
-        address_failures=_failure_times(LoginAttempt.address, address, since, limits.max_address),
+        account_failures=_failure_times(_account_condition(user, key), since, limits.max_account),
+        address_failures=_failure_times(LoginAttempt.address == address, since, limits.max_address),
         window=limits.window,
         max_account=limits.max_account,
         max_address=limits.max_address,
@@ -152,38 +163,42 @@ def prune_login_attempts(now: dt.datetime) -> int:
     return result.rowcount or 0
 
 
-def _record_attempt(key: str, address: str, success: bool, now: dt.datetime) -> None:
-    db.session.add(LoginAttempt(at=now, username=key, address=address[:64], success=success))
+def _record_attempt(user: User | None, key: str, address: str, success: bool, now: dt.datetime) -> None:
+    db.session.add(LoginAttempt(at=now, username=key, user_id=user.id if user else None, address=address[:64],
+                                success=success))
 
 
 def authenticate(identifier: str, password: str, *, address: str, limits: ThrottleLimits,
                  now: dt.datetime) -> LoginResult:
     """Check a sign-in: throttling first (without touching the password hash), then the password.
 
-    Records the attempt, ``last_login_at`` and the "auth.login" audit row on success, and an "auth.lockout" audit
-    row when this failure locks the account or the address.
+    The identifier is resolved to its account before throttling, so that failures count per account whether
+    the username or the NIP was typed. Records the attempt, ``last_login_at`` and the "auth.login" audit row on
+    success, and an "auth.lockout" audit row when this failure locks the account or the address.
     """
     key = rules.normalize_login(identifier)
     address = address or "-"
-    decision = check_throttle(key, address, limits, now)
+    user = find_user_for_login(identifier)
+    decision = check_throttle(user, key, address, limits, now)
     if not decision.allowed:
         return LoginResult(throttle=decision, error=throttle_message(decision))
 
-    user = find_user_for_login(identifier)
     password_ok = verify_password(user, password)
     if user is not None and password_ok and user.is_active:
-        _record_attempt(key, address, True, now)
+        _record_attempt(user, key, address, True, now)
         user.last_login_at = now
         audit.record(user, "auth.login", user, summary=gettext("Masuk ke portal"), address=address, now=now)
         db.session.flush()
         return LoginResult(user=user)
 
-    _record_attempt(key, address, False, now)
+    _record_attempt(user, key, address, False, now)
     db.session.flush()
-    after = check_throttle(key, address, limits, now)
+    after = check_throttle(user, key, address, limits, now)
     if not after.allowed:
-        what = (gettext("akun “%(key)s”", key=key) if after.reason == rules.THROTTLE_ACCOUNT
-                else gettext("alamat %(address)s", address=address))
+        if after.reason == rules.THROTTLE_ACCOUNT:
+            what = gettext("akun “%(key)s”", key=user.username if user else key)
+        else:
+            what = gettext("alamat %(address)s", address=address)
         audit.record(
             None, "auth.lockout", user, object_type="user_account" if user else "login",
             object_id=user.id if user else key,

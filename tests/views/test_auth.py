@@ -1,6 +1,7 @@
 """Sign-in, throttling, sign-out, must-change-password and session invalidation."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select, update
@@ -148,6 +149,70 @@ def test_throttle_per_account_spans_addresses(client, app, make_user):
     for i in range(app.config["LOGIN_MAX_FAILURES_ACCOUNT"]):
         sign_in(client, "budi", "salah-sekali-123", environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"})
     assert sign_in(client, "budi", environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 429
+
+
+LOCKED = "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam 15 menit."
+
+
+def test_failures_count_per_account_whatever_identifier_was_typed(client, make_employee, make_user):
+    """3 failures by username and 2 by NIP (with spaces) are 5 failures of one account: it is locked."""
+    employee = make_employee("Kepala Dinas Pendidikan")
+    user = make_user("kadis.pendidikan", employee=employee)
+    for _ in range(3):
+        assert sign_in(client, "kadis.pendidikan", "salah-sekali-123").status_code == 200
+    for _ in range(2):
+        assert sign_in(client, format_nip(employee.nip), "salah-sekali-123").status_code == 200
+    for typed in (employee.nip, format_nip(employee.nip), "KADIS.PENDIDIKAN"):
+        response = sign_in(client, typed)  # the right password
+        assert response.status_code == 429
+        assert LOCKED in response.get_data(as_text=True)
+    assert signed_in_user_id(client) is None
+    lockouts = db.session.scalars(select(AuditLog).where(AuditLog.action == "auth.lockout")).all()
+    assert [(e.object_type, e.object_id) for e in lockouts] == [("user_account", str(user.id))]
+    attempts = db.session.scalars(select(LoginAttempt).order_by(LoginAttempt.id)).all()
+    assert {a.user_id for a in attempts} == {user.id}
+
+
+def test_lock_message_is_the_same_for_an_unknown_login(client, app, make_user):
+    make_user("budi")
+    limit = app.config["LOGIN_MAX_FAILURES_ACCOUNT"]
+    responses = {}
+    for name in ("budi", "tidakada"):
+        for _ in range(limit):
+            assert sign_in(client, name, "salah-sekali-123").status_code == 200
+        responses[name] = sign_in(client, name, "salah-sekali-123")
+    known, unknown = responses["budi"], responses["tidakada"]
+    assert known.status_code == unknown.status_code == 429
+    assert 0 < int(known.headers["Retry-After"]) <= 900 and 0 < int(unknown.headers["Retry-After"]) <= 900
+
+    def page(response):  # the form's CSRF token is fresh on every page
+        return re.sub(r"[\w-]+\.[\w-]+\.[\w-]+", "TOKEN", response.get_data(as_text=True))
+
+    assert LOCKED in page(known)
+    assert page(known) == page(unknown).replace("tidakada", "budi")
+
+
+def test_unknown_logins_are_counted_per_identifier(client, app):
+    limit = app.config["LOGIN_MAX_FAILURES_ACCOUNT"]
+    for n in range(limit):
+        assert sign_in(client, f"tidakada{n % 2}", "salah-sekali-123").status_code == 200
+    for _ in range(limit - 3):  # tidakada0 reaches the limit, tidakada1 has 2 failures
+        assert sign_in(client, "tidakada0", "salah-sekali-123").status_code == 200
+    assert sign_in(client, "tidakada0", "salah-sekali-123").status_code == 429
+    assert sign_in(client, "tidakada1", "salah-sekali-123").status_code == 200
+
+
+def test_a_typo_by_nip_is_forgiven_by_a_success_by_username(client, app, make_employee, make_user):
+    employee = make_employee()
+    make_user("budi", employee=employee)
+    limit = app.config["LOGIN_MAX_FAILURES_ACCOUNT"]
+    for _ in range(limit - 1):
+        sign_in(client, employee.nip, "salah-ketik-123")
+    assert sign_in(client, "budi").status_code == 302
+    client.post("/keluar")
+    for _ in range(limit - 1):
+        assert sign_in(client, format_nip(employee.nip), "salah-ketik-123").status_code == 200
+    assert sign_in(client, "budi").status_code == 302
 
 
 def test_throttle_per_address(client, make_user, monkeypatch, app):
