@@ -227,14 +227,15 @@ def test_comments_are_stored_shuffled(client, login, world, monkeypatch):
 
 
 def test_a_small_group_lands_in_the_combined_bucket(client, login, world):
-    """Two invited subordinates (fewer than the threshold of 3): their answers go into the combined bucket, so no
-    stored bucket stands for fewer than three possible authors."""
+    """Two invited subordinates (fewer than the threshold of 3) and one other party: their answers go into the
+    combined bucket, so no stored bucket stands for fewer than three possible authors."""
     assert common.settings_for(world.period).anonymity_threshold == 3
     boss_unit = make_unit("Dinas Atasan")
     boss = make_employee("Kepala Tim", unit=boss_unit)
     team_subject = make_employee("Ketua Tim Dinilai", unit=boss_unit, superior=boss)
     subordinates = [make_employee(f"Anggota Tim {n}", unit=boss_unit, superior=team_subject) for n in range(2)]
     nominations = [_nominate(team_subject, s, world.phase, group=GROUP_SUBORDINATE) for s in subordinates]
+    _nominate(team_subject, make_employee("Mitra Kerja", unit=boss_unit), world.phase, group="lainnya")
     for subordinate, nomination in zip(subordinates, nominations, strict=True):
         _answer(client, login, make_user(employee=subordinate), nomination, world.item_ids, keep="Baik")
     rows = [r for r in _dump_all_tables()["feedback_bucket"] if r["subject_id"] == team_subject.id]

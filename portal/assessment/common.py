@@ -89,9 +89,10 @@ def can_view_progress(user, subject: Employee) -> bool:
     return user.employee_id is not None and org_perms.unit_in_scope(user, subject.unit)
 
 
-def can_view_results(user, subject: Employee, phase: PeriodPhase, today: dt.date) -> bool:
-    """The aggregated results: the assessor (any time), the employee (once the window has closed), and admin
-    BKPSDM and auditors (DOMAIN.md section 1: everything except anonymous authorship). Not colleagues."""
+def can_view_results(user, subject: Employee) -> bool:
+    """The results page: the employee, the assessor, admin BKPSDM and auditors (DOMAIN.md section 1: everything
+    except anonymous authorship). Not colleagues. What it shows is the window's release (portal.assessment.release):
+    nothing before the window has closed for the employee, for anyone alike."""
     if user.can_read_all or is_assessor_of(user, subject):
         return True
-    return user.employee_id == subject.id and today > phase.closes_on
+    return user.employee_id is not None and user.employee_id == subject.id

@@ -1,7 +1,9 @@
 """Self-assessment, 360 nominations, and the anonymous store of 360 answers.
 
 Anonymity holds in storage (DOMAIN.md section 6): nothing in the answer tables names the rater.
-- ``RaterNomination`` says who was asked (and who declined) - never whether or what they answered.
+- ``RaterNomination`` says who was asked (and who declined) - never whether or what they answered. Its storage
+  ``bucket`` is fixed when the invitation is sent, from counts alone; reminders are written per employee and
+  window (``ReminderRound``), never per rater, so no rater row changes because of an answer.
 - ``RaterCompletion`` holds one opaque token per finished questionnaire: HMAC(SECRET_KEY, nomination id). Without
   the application's secret key the token cannot be matched to a nomination; the rows carry no time.
 - ``FeedbackBucket`` holds the content: per rated employee, window and *bucket* (a rater group that has at least
@@ -9,6 +11,9 @@ Anonymity holds in storage (DOMAIN.md section 6): nothing in the answer tables n
   the comments as lists reshuffled on every write. No row per answer, no rater id, no timestamp, no order.
 - ``RaterDraft`` keeps an unfinished questionnaire under an opaque token too, and is deleted on submission
   (SQLite's secure_delete overwrites the freed pages).
+- ``ResultRelease`` / ``ReleasedBucket``: what the results pages show is a frozen copy of the buckets, made when the
+  window closes for the employee; later answers are held until at least the threshold of them arrived per bucket
+  (rules.buckets_to_release), so two visits never differ by one answer.
 """
 
 from __future__ import annotations
@@ -44,12 +49,14 @@ BUCKET_COMBINED = "gabungan"  # answers of groups too small to stand alone
 
 # Nomination states
 NOMINATION_PROPOSED = "diusulkan"  # proposed by the employee, waiting for the assessor
-NOMINATION_INVITED = "diundang"  # nominated or approved by the assessor: the rater has a task
+NOMINATION_PREPARED = "disiapkan"  # on the assessor's list, invitation not sent yet (the rater sees nothing)
+NOMINATION_INVITED = "diundang"  # invitation sent: the rater has a task
 NOMINATION_DECLINED = "menolak"  # the rater declined (with a reason)
 NOMINATION_REJECTED = "tidak_disetujui"  # the assessor did not approve the proposal
 NOMINATION_REPLACED = "diganti"  # declined and replaced by another rater
-NOMINATION_STATES = (NOMINATION_PROPOSED, NOMINATION_INVITED, NOMINATION_DECLINED, NOMINATION_REJECTED,
-                     NOMINATION_REPLACED)
+NOMINATION_CANCELLED = "dibatalkan"  # an admin correction: the invitation was withdrawn after the window opened
+NOMINATION_STATES = (NOMINATION_PROPOSED, NOMINATION_PREPARED, NOMINATION_INVITED, NOMINATION_DECLINED,
+                     NOMINATION_REJECTED, NOMINATION_REPLACED, NOMINATION_CANCELLED)
 
 
 class AssessmentSetting(TimestampMixin, db.Model):
@@ -161,11 +168,28 @@ class RaterNomination(TimestampMixin, db.Model):
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[dt.date | None]
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("rater_nomination.id"))
-    reminded_at: Mapped[dt.datetime | None]  # last in-app reminder (email arrives with the notifications issue)
+    # Where this rater's answer goes (a group or the combined bucket), fixed when the invitation is sent.
+    bucket: Mapped[str | None] = mapped_column(String(10))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
 
     subject: Mapped[Employee] = relationship(foreign_keys=[subject_id])
     rater: Mapped[Employee] = relationship(foreign_keys=[rater_id])
     phase: Mapped[PeriodPhase] = relationship()
+
+
+class ReminderRound(db.Model):
+    """A reminder to every invited rater of one employee and window who has not answered yet. Written per employee
+    and window, never per rater: a row per reminded rater would tell a database reader who had answered. Each
+    rater's task list shows it on their own open task."""
+
+    __tablename__ = "reminder_round"
+    __table_args__ = (Index("ix_reminder_round_subject_phase", "subject_id", "phase_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    phase_id: Mapped[int] = mapped_column(ForeignKey("period_phase.id"))
+    sent_at: Mapped[dt.datetime]
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
 class RaterCompletion(db.Model):
@@ -200,6 +224,39 @@ class FeedbackBucket(db.Model):
     histogram: Mapped[dict] = mapped_column(db.JSON, default=dict)
     comments_keep: Mapped[list] = mapped_column(db.JSON, default=list)
     comments_improve: Mapped[list] = mapped_column(db.JSON, default=list)
+
+
+class ResultRelease(db.Model):
+    """The released 360 results of one employee and window: made when the window closes for the employee
+    (reopenings included) and changed only by a re-release of at least the threshold of new answers per bucket."""
+
+    __tablename__ = "result_release"
+    __table_args__ = (UniqueConstraint("subject_id", "phase_id", name="uq_result_release_subject_phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    phase_id: Mapped[int] = mapped_column(ForeignKey("period_phase.id"))
+    released_on: Mapped[dt.date]  # first release
+    updated_on: Mapped[dt.date]  # last re-release (same as released_on when there was none)
+
+    buckets: Mapped[list[ReleasedBucket]] = relationship(back_populates="release", cascade="all, delete-orphan")
+
+
+class ReleasedBucket(db.Model):
+    """A frozen copy of one FeedbackBucket as released (same content, no rater, no answer time)."""
+
+    __tablename__ = "released_bucket"
+    __table_args__ = (UniqueConstraint("release_id", "bucket", name="uq_released_bucket_release_bucket"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex
+    release_id: Mapped[int] = mapped_column(ForeignKey("result_release.id", ondelete="CASCADE"))
+    bucket: Mapped[str] = mapped_column(String(10))
+    responses: Mapped[int] = mapped_column(default=0)
+    histogram: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    comments_keep: Mapped[list] = mapped_column(db.JSON, default=list)
+    comments_improve: Mapped[list] = mapped_column(db.JSON, default=list)
+
+    release: Mapped[ResultRelease] = relationship(back_populates="buckets")
 
 
 class AssessorInput(TimestampMixin, db.Model):

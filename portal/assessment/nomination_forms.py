@@ -34,6 +34,13 @@ class ReplaceForm(FlaskForm):
                       validators=[DataRequired(_l("NIP penilai pengganti wajib diisi.")), Length(max=30)])
 
 
+class CancelForm(FlaskForm):
+    """Admin BKPSDM withdraws a sent invitation, with a reason."""
+
+    reason = StringField(_l("Alasan pembatalan"),
+                         validators=[DataRequired(_l("Alasan pembatalan wajib diisi.")), Length(max=500)])
+
+
 def _count(label, minimum: int = 0):
     return IntegerField(label, validators=[InputRequired(_l("Wajib diisi.")),
                                            NumberRange(min=minimum, max=99, message=_l("Nilai tidak valid."))])

@@ -27,8 +27,10 @@ from portal.assessment.models import (
     GROUP_SUBORDINATE,
     GROUP_SUPERIOR,
     GROUPS,
+    NOMINATION_CANCELLED,
     NOMINATION_DECLINED,
     NOMINATION_INVITED,
+    NOMINATION_PREPARED,
     NOMINATION_PROPOSED,
     NOMINATION_REJECTED,
     NOMINATION_REPLACED,
@@ -37,12 +39,14 @@ from portal.assessment.models import (
     RaterCompletion,
     RaterDraft,
     RaterNomination,
+    ReminderRound,
     SelfAssessment,
 )
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError
 from portal.core.i18n import long_date
 from portal.core.pagination import Page
+from portal.core.timeutil import local_date
 from portal.extensions import db
 from portal.org.models import Employee, Unit
 from portal.periods import rules as period_rules
@@ -60,13 +64,17 @@ GROUP_LABELS = {
 }
 STATUS_LABELS = {
     NOMINATION_PROPOSED: (_l("Diusulkan"), "badge badge-warn"),
+    NOMINATION_PREPARED: (_l("Belum dikirim"), "badge badge-warn"),
     NOMINATION_INVITED: (_l("Diundang"), "badge badge-ok"),
     NOMINATION_DECLINED: (_l("Menolak"), "badge badge-bad"),
     NOMINATION_REJECTED: (_l("Tidak disetujui"), "badge"),
     NOMINATION_REPLACED: (_l("Diganti"), "badge"),
+    NOMINATION_CANCELLED: (_l("Dibatalkan"), "badge"),
 }
 # States in which a nomination still occupies a place in its group
-OCCUPYING = (NOMINATION_PROPOSED, NOMINATION_INVITED)
+OCCUPYING = (NOMINATION_PROPOSED, NOMINATION_PREPARED, NOMINATION_INVITED)
+# States the assessor's list counts against a group's maximum
+LISTED = (NOMINATION_PREPARED, NOMINATION_INVITED)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -94,34 +102,51 @@ def has_answered(nomination: RaterNomination, secret: str | None = None) -> bool
 
 @dataclass
 class Counts:
-    """Aggregated state of one employee's 360 input in a window (never who answered)."""
+    """Aggregated state of one employee's 360 input in a window. Never who answered, and not even the exact number
+    of answers: ``answered_at_least`` is rounded down to a multiple of the anonymity threshold
+    (rules.answered_band), so it does not move when one rater answers."""
 
     proposed: int = 0
+    prepared: int = 0
     invited: int = 0
-    answered: int = 0
+    answered_at_least: int = 0
     declined: int = 0
+    threshold: int = 3
     per_group: dict[str, int] = field(default_factory=dict)  # invited per group
 
-    @property
-    def open(self) -> int:
-        return max(0, self.invited - self.answered)
 
-
-def count_nominations(nominations: Iterable[RaterNomination], answered: set[int]) -> Counts:
-    counts = Counts()
+def count_nominations(nominations: Iterable[RaterNomination], answered: set[int], threshold: int) -> Counts:
+    counts = Counts(threshold=threshold)
     per_group: Counter[str] = Counter()
+    answers = 0
     for n in nominations:
         if n.status == NOMINATION_PROPOSED:
             counts.proposed += 1
+        elif n.status == NOMINATION_PREPARED:
+            counts.prepared += 1
         elif n.status == NOMINATION_INVITED:
             counts.invited += 1
             per_group[n.group] += 1
             if n.id in answered:
-                counts.answered += 1
+                answers += 1
         elif n.status in (NOMINATION_DECLINED, NOMINATION_REPLACED):
             counts.declined += 1
+    counts.answered_at_least = rules.answered_band(answers, threshold)
     counts.per_group = dict(per_group)
     return counts
+
+
+def bucket_of(nomination: RaterNomination, invited_per_group: Mapping[str, int], threshold: int) -> str:
+    """The nomination's storage bucket: fixed at invitation; invitations sent before buckets were fixed fall back
+    to the group-size rule (rules.storage_bucket)."""
+    return nomination.bucket or rules.storage_bucket(nomination.group, invited_per_group, threshold)
+
+
+def invited_per_bucket(nominations: Iterable[RaterNomination], threshold: int) -> dict[str, int]:
+    """Invited raters per storage bucket (declined and cancelled invitations no longer count)."""
+    invited = [n for n in nominations if n.status == NOMINATION_INVITED]
+    per_group = Counter(n.group for n in invited)
+    return dict(Counter(bucket_of(n, per_group, threshold) for n in invited))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -154,10 +179,46 @@ def has_subordinates(subject: Employee) -> bool:
 
 def problems(nominations: Iterable[RaterNomination], limits: rules.NominationLimits,
              subordinates: bool = False) -> list[str]:
-    """rules.nomination_problems over the invited raters, as translated messages."""
-    invited = Counter(n.group for n in nominations if n.status == NOMINATION_INVITED)
+    """rules.nomination_problems over the invited and prepared raters, as translated messages (warnings)."""
+    listed = Counter(n.group for n in nominations if n.status in LISTED)
     return [gettext(template, **values)
-            for template, values in rules.nomination_problems(dict(invited), limits, has_subordinates=subordinates)]
+            for template, values in rules.nomination_problems(dict(listed), limits, has_subordinates=subordinates)]
+
+
+def _bucket_names(keys: Iterable[str]) -> str:
+    from portal.assessment.results_services import group_label
+
+    return ", ".join(group_label(key).lower() for key in keys)
+
+
+def send_plan(nominations: list[RaterNomination], threshold: int) -> tuple[dict[str, str], list[str]]:
+    """What sending the prepared invitations would do: (bucket per group of the prepared raters, the buckets that
+    would hold fewer than the threshold of invited raters). Invitations are sent only when the second is empty."""
+    active = invited_per_bucket(nominations, threshold)
+    new = dict(Counter(n.group for n in nominations if n.status == NOMINATION_PREPARED))
+    assignment = rules.assign_buckets(active, new, threshold)
+    return assignment, rules.small_buckets(rules.buckets_after(active, new, assignment), threshold)
+
+
+def anonymity_problems(nominations: list[RaterNomination], threshold: int) -> dict[str, list[str]]:
+    """Translated messages for the nominations page: ``send`` (why the prepared invitations cannot be sent yet)
+    and ``waiting`` (buckets whose invited raters dropped below the threshold after a decline or cancellation:
+    their answers wait for a replacement)."""
+    result: dict[str, list[str]] = {"send": [], "waiting": []}
+    if any(n.status == NOMINATION_PREPARED for n in nominations):
+        _assignment, small = send_plan(nominations, threshold)
+        if small:
+            result["send"].append(gettext(
+                "Undangan belum dapat dikirim: kelompok %(groups)s akan berisi kurang dari %(t)s penilai, sehingga "
+                "jawabannya dapat ditebak penulisnya. Tambahkan penilai hingga setiap kelompok (atau gabungan "
+                "kelompok kecil) berisi paling sedikit %(t)s orang.", groups=_bucket_names(small), t=threshold))
+    waiting = rules.small_buckets(invited_per_bucket(nominations, threshold), threshold)
+    if waiting:
+        result["waiting"].append(gettext(
+            "Jawaban kelompok %(groups)s ditahan: penilai yang diundang kurang dari %(t)s karena ada yang menolak "
+            "atau dibatalkan. Undang pengganti agar penilai kelompok ini dapat mengirim jawabannya.",
+            groups=_bucket_names(waiting), t=threshold))
+    return result
 
 
 def group_maximum(limits: rules.NominationLimits, group: str) -> int:
@@ -214,12 +275,55 @@ def _require_editable(phase: PeriodPhase, subject: Employee, today: dt.date) -> 
         raise DomainError(gettext("Jendela evaluasi ini sudah ditutup; penilai tidak dapat diubah lagi."))
 
 
-def due_date(phase: PeriodPhase, setting: AssessmentSetting, today: dt.date) -> dt.date:
-    """The rater's due date: the window's close date, or ``rater_working_days`` working days from the
-    invitation if that is earlier (never before the window opens)."""
+def effective_close(phase: PeriodPhase, subject: Employee, today: dt.date) -> dt.date:
+    """The last day the window is open for the subject: its close date, or a later reopening for them (or their
+    unit) that is valid today."""
+    if today > phase.closes_on:
+        reopening = period_services.reopening_for(phase, subject, today)
+        if reopening is not None:
+            return max(phase.closes_on, reopening.until)
+    return phase.closes_on
+
+
+def due_date(phase: PeriodPhase, setting: AssessmentSetting, today: dt.date,
+             subject: Employee | None = None) -> dt.date:
+    """The rater's due date: ``rater_working_days`` working days from the invitation (never before the window
+    opens), at the latest the day the window closes for the subject - a reopening's end when the window is
+    reopened for them."""
+    close = effective_close(phase, subject, today) if subject is not None else phase.closes_on
     start = max(today, phase.opens_on)
     holidays = period_services.holidays_between(start, start + dt.timedelta(days=7 * setting.rater_working_days + 60))
-    return min(phase.closes_on, period_rules.add_working_days(start, setting.rater_working_days, holidays))
+    return min(close, period_rules.add_working_days(start, setting.rater_working_days, holidays))
+
+
+def reopened_until(pairs: Iterable[tuple[PeriodPhase, Employee]], today: dt.date) -> dict[tuple[int, int], dt.date]:
+    """For (window, employee) pairs whose window has closed: the end of a reopening valid today for the employee
+    or a unit above them, keyed by (phase id, employee id). One query whatever the number of pairs."""
+    from portal.periods.models import PhaseReopening
+
+    pairs = [(p, e) for p, e in pairs if today > p.closes_on]
+    if not pairs:
+        return {}
+    rows = db.session.scalars(select(PhaseReopening).where(
+        PhaseReopening.phase_id.in_({p.id for p, _e in pairs}), PhaseReopening.until >= today)).all()
+    result: dict[tuple[int, int], dt.date] = {}
+    for phase, employee in pairs:
+        units = set(employee.unit.ancestor_ids) | {employee.unit_id} if employee.unit else {employee.unit_id}
+        ends = [r.until for r in rows if r.phase_id == phase.id
+                and (r.employee_id == employee.id or (r.unit_id is not None and r.unit_id in units))]
+        if ends:
+            result[(phase.id, employee.id)] = max(ends)
+    return result
+
+
+def due_for(nomination: RaterNomination, today: dt.date, reopened: Mapping[tuple[int, int], dt.date]) -> dt.date:
+    """The due date a rater sees: the stored one, or - once it has passed and the window is reopened for the
+    rated employee - the reopening's end (``reopened`` from reopened_until)."""
+    due = nomination.due_on or nomination.phase.closes_on
+    until = reopened.get((nomination.phase_id, nomination.subject_id))
+    if until is not None and due < today:
+        return until
+    return due
 
 
 def _occupied(subject: Employee, phase: PeriodPhase, group: str, states: tuple[str, ...]) -> int:
@@ -267,18 +371,17 @@ def _summary(n: RaterNomination, subject: Employee, rater: Employee, phase: Peri
 
 def nominate(actor, subject: Employee, phase: PeriodPhase, rater: Employee | None, group: str,
              today: dt.date) -> RaterNomination:
-    """The assessor invites a rater into a group (at most the group's maximum of invited raters)."""
+    """The assessor puts a rater on the list (at most the group's maximum). The rater sees nothing until the list
+    is sent with ``send_invitations``, which checks that every bucket reaches the anonymity threshold."""
     _require_editable(phase, subject, today)
     rater = _check_rater(subject, phase, rater, group)
-    _check_room(subject, phase, group, (NOMINATION_INVITED,))
-    setting = common.settings_for(phase.period)
+    _check_room(subject, phase, group, LISTED)
     nomination = RaterNomination(subject_id=subject.id, phase_id=phase.id, rater_id=rater.id, group=group,
-                                 status=NOMINATION_INVITED, nominated_by_id=actor.employee_id,
-                                 due_on=due_date(phase, setting, today))
+                                 status=NOMINATION_PREPARED, nominated_by_id=actor.employee_id)
     db.session.add(nomination)
     db.session.flush()
     record(actor, "assessment.nominate", nomination, summary=_summary(nomination, subject, rater, phase),
-           changes={"status": [None, NOMINATION_INVITED], "due_on": [None, nomination.due_on.isoformat()]})
+           changes={"status": [None, NOMINATION_PREPARED]})
     return nomination
 
 
@@ -298,16 +401,15 @@ def propose(actor, subject: Employee, phase: PeriodPhase, rater: Employee | None
 
 
 def approve(actor, nomination: RaterNomination, today: dt.date) -> RaterNomination:
+    """An approved proposal joins the assessor's list; it is sent with the other prepared invitations."""
     if nomination.status != NOMINATION_PROPOSED:
         raise DomainError(gettext("Usulan ini sudah diputuskan."))
     _require_editable(nomination.phase, nomination.subject, today)
-    _check_room(nomination.subject, nomination.phase, nomination.group, (NOMINATION_INVITED,))
-    nomination.status = NOMINATION_INVITED
-    nomination.due_on = due_date(nomination.phase, common.settings_for(nomination.phase.period), today)
+    _check_room(nomination.subject, nomination.phase, nomination.group, LISTED)
+    nomination.status = NOMINATION_PREPARED
     record(actor, "assessment.approve_nomination", nomination,
            summary=_summary(nomination, nomination.subject, nomination.rater, nomination.phase),
-           changes={"status": [NOMINATION_PROPOSED, NOMINATION_INVITED],
-                    "due_on": [None, nomination.due_on.isoformat()]})
+           changes={"status": [NOMINATION_PROPOSED, NOMINATION_PREPARED]})
     db.session.flush()
     return nomination
 
@@ -324,13 +426,46 @@ def reject(actor, nomination: RaterNomination, today: dt.date) -> RaterNominatio
     return nomination
 
 
+def send_invitations(actor, subject: Employee, phase: PeriodPhase, today: dt.date) -> list[RaterNomination]:
+    """Send every prepared invitation of the subject in the window at once (DOMAIN.md section 6, policy).
+
+    Refused when a storage bucket would then hold fewer invited raters than the anonymity threshold (a group of
+    its own, or the combined bucket of the small groups): answers in such a bucket could never reach the
+    threshold and would point at one or two people. Each invitation gets its bucket (rules.assign_buckets) and
+    its due date now; neither ever changes because of an answer."""
+    _require_editable(phase, subject, today)
+    nominations = list(db.session.scalars(select(RaterNomination).where(
+        RaterNomination.subject_id == subject.id, RaterNomination.phase_id == phase.id).with_for_update()))
+    prepared = [n for n in nominations if n.status == NOMINATION_PREPARED]
+    if not prepared:
+        raise DomainError(gettext("Tidak ada undangan yang menunggu dikirim."))
+    threshold = common.settings_for(phase.period).anonymity_threshold
+    assignment, small = send_plan(nominations, threshold)
+    if small:
+        raise DomainError(anonymity_problems(nominations, threshold)["send"][0])
+    due = due_date(phase, common.settings_for(phase.period), today, subject)
+    for n in prepared:
+        n.status = NOMINATION_INVITED
+        n.bucket = assignment[n.group]
+        n.due_on = due
+        record(actor, "assessment.invite", n, summary=_summary(n, subject, n.rater, phase),
+               changes={"status": [NOMINATION_PREPARED, NOMINATION_INVITED], "due_on": [None, due.isoformat()]})
+    db.session.flush()
+    return prepared
+
+
 def remove(actor, nomination: RaterNomination, today: dt.date, secret: str | None = None) -> None:
-    """Withdraw an invitation (or a proposal) - only while the rater has not answered. The rater's draft goes too."""
-    if nomination.status not in (NOMINATION_PROPOSED, NOMINATION_INVITED, NOMINATION_DECLINED):
+    """Take a rater off the list: a proposal, a prepared (unsent) invitation, a declined one, or a sent invitation
+    while the window has not opened yet (nobody can have answered). A sent invitation is fixed once the window
+    opens - for everyone alike, answered or not, so that the refusal says nothing about answers; only the rater's
+    decline or an admin's cancellation (``cancel_invitation``) ends it."""
+    if nomination.status not in (NOMINATION_PROPOSED, NOMINATION_PREPARED, NOMINATION_INVITED, NOMINATION_DECLINED):
         raise DomainError(gettext("Nominasi ini tidak dapat dihapus."))
     _require_editable(nomination.phase, nomination.subject, today)
-    if has_answered(nomination, secret):
-        raise DomainError(gettext("Penilai ini sudah mengirim kuesioner; undangannya tidak dapat dihapus."))
+    if nomination.status == NOMINATION_INVITED and today >= nomination.phase.opens_on:
+        raise DomainError(gettext(
+            "Undangan yang sudah dikirim tidak dapat dihapus setelah masa evaluasi dibuka. Penilai dapat menolak "
+            "sendiri dengan alasan; bila undangan keliru, minta Admin BKPSDM membatalkannya."))
     summary = _summary(nomination, nomination.subject, nomination.rater, nomination.phase)
     key = _secret(secret)
     db.session.execute(delete(RaterDraft).where(RaterDraft.token == rules.opaque_token(key, DRAFT, nomination.id)))
@@ -345,11 +480,53 @@ def remove(actor, nomination: RaterNomination, today: dt.date, secret: str | Non
     db.session.flush()
 
 
+def cancel_invitation(actor, nomination: RaterNomination, reason: str, today: dt.date,
+                      secret: str | None = None) -> RaterNomination:
+    """Admin BKPSDM withdraws a sent invitation (a correction: the wrong person, a conflict of interest), with a
+    reason, audited. The same for an answered and an unanswered invitation: an answer already given stays in the
+    anonymous results, since nothing can tell which answer it was; an unsent draft is deleted."""
+    if not getattr(actor, "is_admin", False):
+        raise DomainError(gettext("Hanya Admin BKPSDM yang dapat membatalkan undangan."))
+    if nomination.status != NOMINATION_INVITED:
+        raise DomainError(gettext("Hanya undangan yang sudah dikirim yang dapat dibatalkan."))
+    _require_editable(nomination.phase, nomination.subject, today)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(gettext("Alasan pembatalan wajib diisi."), field="reason")
+    if len(reason) > 500:
+        raise DomainError(gettext("Alasan pembatalan paling banyak 500 karakter."), field="reason")
+    db.session.execute(select(RaterNomination.id).where(RaterNomination.id == nomination.id).with_for_update())
+    key = _secret(secret)
+    db.session.execute(delete(RaterDraft).where(RaterDraft.token == rules.opaque_token(key, DRAFT, nomination.id)))
+    nomination.status = NOMINATION_CANCELLED
+    nomination.cancel_reason = reason
+    record(actor, "assessment.cancel_invitation", nomination,
+           summary=_summary(nomination, nomination.subject, nomination.rater, nomination.phase),
+           changes={"status": [NOMINATION_INVITED, NOMINATION_CANCELLED], "cancel_reason": [None, reason]})
+    db.session.flush()
+    return nomination
+
+
 def replace(actor, old: RaterNomination, rater: Employee | None, today: dt.date) -> RaterNomination:
-    """Replace a rater who declined: the new rater joins the same group; the old nomination becomes "diganti"."""
+    """Replace a rater who declined: the new rater is invited at once into the same group and the same storage
+    bucket (which restores the bucket's number of raters); the old nomination becomes "diganti"."""
     if old.status != NOMINATION_DECLINED:
         raise DomainError(gettext("Hanya penilai yang menolak yang dapat diganti."))
-    new = nominate(actor, old.subject, old.phase, rater, old.group, today)
+    subject, phase = old.subject, old.phase
+    _require_editable(phase, subject, today)
+    rater = _check_rater(subject, phase, rater, old.group)
+    _check_room(subject, phase, old.group, LISTED)
+    setting = common.settings_for(phase.period)
+    siblings = nominations_for(subject, phase)
+    per_group = Counter(n.group for n in siblings if n.status == NOMINATION_INVITED)
+    bucket = old.bucket or rules.storage_bucket(old.group, per_group, setting.anonymity_threshold)
+    new = RaterNomination(subject_id=subject.id, phase_id=phase.id, rater_id=rater.id, group=old.group,
+                          status=NOMINATION_INVITED, nominated_by_id=actor.employee_id, bucket=bucket,
+                          due_on=due_date(phase, setting, today, subject))
+    db.session.add(new)
+    db.session.flush()
+    record(actor, "assessment.nominate", new, summary=_summary(new, subject, rater, phase),
+           changes={"status": [None, NOMINATION_INVITED], "due_on": [None, new.due_on.isoformat()]})
     old.status = NOMINATION_REPLACED
     old.replaced_by_id = new.id
     record(actor, "assessment.replace_nomination", old,
@@ -359,22 +536,46 @@ def replace(actor, old: RaterNomination, rater: Employee | None, today: dt.date)
     return new
 
 
-def remind(actor, subject: Employee, phase: PeriodPhase, now: dt.datetime, secret: str | None = None) -> int:
-    """In-app reminder to every rater with an open request (invited, not answered): sets ``reminded_at``.
-    Returns how many - the caller says how many, never who. (E-mail arrives with the notifications issue.)"""
-    invited = list(db.session.scalars(select(RaterNomination).where(
+class AlreadyReminded(DomainError):
+    """A reminder for this employee and window was already sent today."""
+
+
+def last_reminders(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dt.datetime]:
+    """The latest reminder round per (subject id, phase id), one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    subject_ids = {s for s, _p in pairs}
+    phase_ids = {p for _s, p in pairs}
+    rows = db.session.execute(
+        select(ReminderRound.subject_id, ReminderRound.phase_id, func.max(ReminderRound.sent_at))
+        .where(ReminderRound.subject_id.in_(subject_ids), ReminderRound.phase_id.in_(phase_ids))
+        .group_by(ReminderRound.subject_id, ReminderRound.phase_id)).all()
+    return {(s, p): at for s, p, at in rows if (s, p) in pairs}
+
+
+def remind(actor, subject: Employee, phase: PeriodPhase, now: dt.datetime, today: dt.date) -> ReminderRound:
+    """A reminder to every invited rater of the subject in the window who has not answered yet - at most one per
+    day. Written as one row for the employee and window: nothing per rater, so that neither the database nor the
+    page tells who had answered (each rater sees it on their own open task). (E-mail arrives with the
+    notifications issue.)"""
+    _require_editable(phase, subject, today)
+    invited = db.session.scalar(select(func.count(RaterNomination.id)).where(
         RaterNomination.subject_id == subject.id, RaterNomination.phase_id == phase.id,
-        RaterNomination.status == NOMINATION_INVITED)))
-    answered = answered_nomination_ids(invited, secret)
-    open_ = [n for n in invited if n.id not in answered]
-    for n in open_:
-        n.reminded_at = now
-    # The audit row names the window and the count only: listing the reminded raters would tell who answered.
+        RaterNomination.status == NOMINATION_INVITED)) or 0
+    if not invited:
+        raise DomainError(gettext("Belum ada undangan yang dikirim; tidak ada yang perlu diingatkan."))
+    last = last_reminders([(subject.id, phase.id)]).get((subject.id, phase.id))
+    if last is not None and local_date(last) == today:
+        raise AlreadyReminded(gettext("Pengingat untuk pegawai ini sudah dikirim hari ini."))
+    reminder = ReminderRound(subject_id=subject.id, phase_id=phase.id, sent_at=now,
+                             sent_by_id=getattr(actor, "id", None))
+    db.session.add(reminder)
     record(actor, "assessment.remind", subject,
-           summary=gettext("Pengingat 360 dikirim ke %(n)s penilai (%(window)s)", n=len(open_),
+           summary=gettext("Pengingat 360 dikirim ke penilai yang belum mengisi (%(window)s)",
                            window=period_services.phase_label(phase)))
     db.session.flush()
-    return len(open_)
+    return reminder
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -428,7 +629,11 @@ def _rows(employees: list[Employee], phases: list[PeriodPhase], secret: str | No
     grouped: dict[tuple[int, int], list[RaterNomination]] = {}
     for n in nominations:
         grouped.setdefault((n.subject_id, n.phase_id), []).append(n)
-    return [TeamRow(e, {p.id: count_nominations(grouped.get((e.id, p.id), []), answered) for p in phases})
+    per_period = {p.period_id: p.period for p in phases}
+    by_period = {pid: common.settings_for(period).anonymity_threshold for pid, period in per_period.items()}
+    thresholds = {p.id: by_period[p.period_id] for p in phases}
+    return [TeamRow(e, {p.id: count_nominations(grouped.get((e.id, p.id), []), answered, thresholds[p.id])
+                        for p in phases})
             for e in employees]
 
 
@@ -450,8 +655,8 @@ def progress_scope(user) -> tuple[bool, list[str]]:
 
 def progress_page(user, phase: PeriodPhase, *, unit: Unit | None = None, number: int = 1, per_page: int = 25,
                   secret: str | None = None) -> Page:
-    """Per employee in the user's scope: invited / answered / declined in the window and the self-assessment
-    state. Fixed queries: count, page, nominations, completion tokens, self-assessments."""
+    """Per employee in the user's scope: invited / answered (in steps of the threshold) / declined in the window
+    and the self-assessment state. Fixed queries: count, page, nominations, completion tokens, self-assessments."""
     everything, paths = progress_scope(user)
     if everything:
         where = Employee.active.is_(True)

@@ -15,7 +15,7 @@ from portal.assessment import common
 from portal.assessment import nomination_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.models import GROUPS, NOMINATION_DECLINED, NOMINATION_PROPOSED, RaterNomination
-from portal.assessment.nomination_forms import AddRaterForm, EmptyForm, ReplaceForm
+from portal.assessment.nomination_forms import AddRaterForm, CancelForm, EmptyForm, ReplaceForm
 from portal.core.errors import DomainError
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import page_number
@@ -31,6 +31,14 @@ PANEL = "assessment/_nominations_panel.html"
 @bp.app_template_global("nomination_status_label")
 def nomination_status_label(status: str) -> tuple[str, str]:
     return services.STATUS_LABELS.get(status, (status, "badge"))
+
+
+@bp.app_template_global("answered_text")
+def answered_text(counts: services.Counts) -> str:
+    """Answers in steps of the anonymity threshold ("paling sedikit 3", "kurang dari 3"), never the exact number."""
+    if counts.answered_at_least:
+        return gettext("paling sedikit %(n)s", n=counts.answered_at_least)
+    return gettext("kurang dari %(t)s", t=counts.threshold)
 
 
 @bp.app_template_global("rater_group_label")
@@ -74,10 +82,11 @@ def _context(subject: Employee, phase, role: str, *, form=None, error: str | Non
     today = local_today()
     nominations = services.nominations_for(subject, phase)
     answered = services.answered_nomination_ids(nominations)
-    counts = services.count_nominations(nominations, answered)
     limits = common.limits_for(phase.period)
+    counts = services.count_nominations(nominations, answered, limits.threshold)
     editable = services.window_editable(phase, subject, today)
     may_change = editable and role in ("assessor", "subject")
+    reopened = services.reopened_until([(phase, subject)], today)
     return {
         "subject": subject,
         "phase": phase,
@@ -89,6 +98,11 @@ def _context(subject: Employee, phase, role: str, *, form=None, error: str | Non
         "limits": limits,
         "maxima": {g: services.group_maximum(limits, g) for g in GROUPS},
         "problems": services.problems(nominations, limits, services.has_subordinates(subject)),
+        "anonymity": services.anonymity_problems(nominations, limits.threshold),
+        "due": {n.id: services.due_for(n, today, reopened) for n in nominations if n.status == "diundang"},
+        "window_opened": today >= phase.opens_on,
+        "may_cancel": editable and role == "reader" and current_user.is_admin,
+        "cancel_form": CancelForm(formdata=None),
         "suggested": services.suggestions(subject, nominations) if may_change else {},
         "editable": editable,
         "may_change": may_change,
@@ -156,7 +170,8 @@ def nominate(subject_id: int, phase_id: int):
         return _refused(subject, phase, role, error, form=form if not form.rater_id.data else None)
     db.session.commit()
     if role == "assessor":
-        flash(gettext("%(name)s diundang memberi umpan balik 360.", name=nomination.rater.full_name), "success")
+        flash(gettext("%(name)s masuk daftar penilai. Kirim undangan setelah daftar lengkap.",
+                      name=nomination.rater.full_name), "success")
     else:
         flash(gettext("%(name)s diusulkan; menunggu persetujuan Pejabat Penilai Kinerja.",
                       name=nomination.rater.full_name), "success")
@@ -180,7 +195,8 @@ def _assessor_action(nomination_id: int, action, message: str):
 @bp.post("/360/nominasi/<int:nomination_id>/setujui")
 @login_required
 def approve_nomination(nomination_id: int):
-    return _assessor_action(nomination_id, services.approve, gettext("Usulan penilai disetujui; undangan dikirim."))
+    return _assessor_action(nomination_id, services.approve, gettext(
+        "Usulan penilai disetujui dan masuk daftar; kirim undangan setelah daftar lengkap."))
 
 
 @bp.post("/360/nominasi/<int:nomination_id>/tidak-setujui")
@@ -237,20 +253,60 @@ def replace_nomination(nomination_id: int):
     return redirect_to(_back(subject, phase))
 
 
-@bp.post("/360/<int:subject_id>/<int:phase_id>/ingatkan")
+@bp.post("/360/<int:subject_id>/<int:phase_id>/kirim")
 @login_required
-def remind(subject_id: int, phase_id: int):
-    """In-app reminder to the raters whose request is still open; says how many, not who."""
+def send_invitations(subject_id: int, phase_id: int):
+    """The assessor sends the prepared invitations at once (refused while a bucket would stay below the
+    anonymity threshold)."""
     subject = _subject_or_404(subject_id)
     phase = common.get_window_or_404(phase_id)
     if not common.can_manage_nominations(current_user, subject):
         abort(403)
-    n = services.remind(current_user, subject, phase, utcnow())
+    try:
+        sent = services.send_invitations(current_user, subject, phase, local_today())
+    except DomainError as error:
+        return _refused(subject, phase, "assessor", error)
     db.session.commit()
-    if n:
-        flash(gettext("Pengingat dikirim kepada %(n)s penilai yang belum mengisi.", n=n), "success")
-    else:
-        flash(gettext("Tidak ada permintaan yang masih terbuka; tidak ada pengingat dikirim."), "info")
+    flash(gettext("Undangan dikirim kepada %(n)s penilai.", n=len(sent)), "success")
+    return redirect_to(_back(subject, phase))
+
+
+@bp.post("/360/nominasi/<int:nomination_id>/batalkan")
+@login_required
+def cancel_invitation(nomination_id: int):
+    """Admin BKPSDM withdraws a sent invitation with a reason (a correction; audited)."""
+    nomination = _nomination_or_404(nomination_id)
+    subject, phase = nomination.subject, nomination.phase
+    if not current_user.is_admin:
+        abort(403)
+    form = CancelForm()
+    if not form.validate():
+        return _page(subject, phase, "reader", status=422,
+                     error=form.reason.errors[0] if form.reason.errors else gettext("Periksa kembali isian."))
+    try:
+        services.cancel_invitation(current_user, nomination, form.reason.data, local_today())
+    except DomainError as error:
+        return _refused(subject, phase, "reader", error)
+    db.session.commit()
+    flash(gettext("Undangan untuk %(name)s dibatalkan.", name=nomination.rater.full_name), "success")
+    return redirect_to(_back(subject, phase))
+
+
+@bp.post("/360/<int:subject_id>/<int:phase_id>/ingatkan")
+@login_required
+def remind(subject_id: int, phase_id: int):
+    """A reminder to every invited rater who has not answered (written once for the employee and window: the
+    page and the database say neither who nor how many)."""
+    subject = _subject_or_404(subject_id)
+    phase = common.get_window_or_404(phase_id)
+    if not common.can_manage_nominations(current_user, subject):
+        abort(403)
+    try:
+        services.remind(current_user, subject, phase, utcnow(), local_today())
+    except DomainError as error:
+        return _refused(subject, phase, "assessor", error)
+    db.session.commit()
+    flash(gettext("Pengingat dikirim kepada setiap penilai yang belum mengisi."), "success")
     return redirect_to(_back(subject, phase))
 
 

@@ -25,8 +25,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.assessment import common, rules
 from portal.assessment.models import (
+    NOMINATION_CANCELLED,
     NOMINATION_DECLINED,
     NOMINATION_INVITED,
+    NOMINATION_REPLACED,
     FeedbackBucket,
     QuestionnaireItem,
     RaterCompletion,
@@ -45,12 +47,21 @@ COMMENT_MAX = 2000
 _RANDOM = random.SystemRandom()
 
 
+# What a rater sees of their nominations (proposals and prepared invitations are not tasks yet).
+VISIBLE_STATES = (NOMINATION_INVITED, NOMINATION_DECLINED, NOMINATION_REPLACED, NOMINATION_CANCELLED)
+
+
 class AlreadySubmitted(DomainError):
     """The questionnaire of this nomination was already sent: a submitted answer is final."""
 
 
 class NotAnswerable(DomainError):
     """The window is closed, or the nomination is no longer an open invitation."""
+
+
+class Waiting(DomainError):
+    """The rater's storage bucket holds fewer invited raters than the anonymity threshold (after a decline or a
+    cancellation): the answer waits, as a draft, until the assessor invites a replacement."""
 
 
 def draft_token(secret: str, nomination_id: int) -> str:
@@ -195,6 +206,24 @@ def invited_per_group(subject_id: int, phase_id: int) -> dict[str, int]:
     return dict(Counter({group: count for group, count in rows}))
 
 
+def bucket_and_size(nomination: RaterNomination, threshold: int) -> tuple[str, int]:
+    """The nomination's storage bucket and how many invited raters share it (two small queries)."""
+    from portal.assessment.nomination_services import bucket_of
+
+    siblings = list(db.session.scalars(select(RaterNomination).where(
+        RaterNomination.subject_id == nomination.subject_id, RaterNomination.phase_id == nomination.phase_id,
+        RaterNomination.status == NOMINATION_INVITED)))
+    per_group = Counter(n.group for n in siblings)
+    key = bucket_of(nomination, per_group, threshold)
+    return key, sum(1 for n in siblings if bucket_of(n, per_group, threshold) == key)
+
+
+def waiting_message(threshold: int) -> str:
+    return gettext("Kuesioner ini belum dapat dikirim: penilai dalam kelompok Anda sedang kurang dari %(t)s orang "
+                   "karena ada yang menolak atau dibatalkan, sehingga jawaban Anda dapat ditebak. Jawaban Anda "
+                   "disimpan sebagai draf; kirim setelah Pejabat Penilai Kinerja mengundang pengganti.", t=threshold)
+
+
 def _locked_bucket(subject_id: int, phase_id: int, key: str) -> FeedbackBucket:
     """The bucket row, locked (SELECT ... FOR UPDATE on PostgreSQL) so two submissions do not lose an update.
     Created under a savepoint when missing: if another submission created it first, lock that one."""
@@ -217,8 +246,9 @@ def _locked_bucket(subject_id: int, phase_id: int, key: str) -> FeedbackBucket:
 def submit_answers(secret: str, nomination: RaterNomination, answers: dict, item_ids: list[int],
                    today: dt.date) -> None:
     """Send the questionnaire, final and anonymous, in the caller's transaction:
-    (a) the bucket: the rater's group if it has at least the anonymity threshold of invited raters, else the
-        combined bucket (rules.storage_bucket); (b) the bucket's histogram, count and reshuffled comments;
+    (a) the bucket fixed when the invitation was sent (its group, or the combined bucket of the small groups);
+        refused (``Waiting``) while fewer than the threshold of invited raters share it, e.g. after a decline;
+    (b) the bucket's histogram, count and reshuffled comments;
     (c) the opaque completion token; (d) the draft deleted. No audit row, no time, nothing on the nomination."""
     # Lock the nomination (without changing it) so a decline cannot cross this submission.
     db.session.execute(select(RaterNomination.id).where(RaterNomination.id == nomination.id).with_for_update())
@@ -228,6 +258,10 @@ def submit_answers(secret: str, nomination: RaterNomination, answers: dict, item
     if missing:
         raise DomainError(gettext("Beri jawaban pada setiap pernyataan (nilai 1–5 atau \"Tidak dapat menilai\")."),
                           field="scores")
+    threshold = common.settings_for(nomination.phase.period).anonymity_threshold
+    key, size = bucket_and_size(nomination, threshold)
+    if size < threshold:
+        raise Waiting(waiting_message(threshold))
     try:
         with db.session.begin_nested():
             db.session.add(RaterCompletion(token=completion_token(secret, nomination.id)))
@@ -235,9 +269,6 @@ def submit_answers(secret: str, nomination: RaterNomination, answers: dict, item
         raise AlreadySubmitted(gettext("Jawaban Anda untuk permintaan ini sudah terkirim. Jawaban yang sudah "
                                        "dikirim bersifat final dan tidak dapat diubah.")) from exc
 
-    threshold = common.settings_for(nomination.phase.period).anonymity_threshold
-    key = rules.storage_bucket(nomination.group, invited_per_group(nomination.subject_id, nomination.phase_id),
-                               threshold)
     bucket = _locked_bucket(nomination.subject_id, nomination.phase_id, key)
     scores = {int(k): (None if v == NOT_APPLICABLE else int(v))
               for k, v in answers["scores"].items() if int(k) in set(item_ids)}
@@ -288,12 +319,30 @@ def decline_nomination(actor, secret: str, nomination: RaterNomination, reason: 
     return nomination
 
 
-def open_task_count(secret: str, rater_id: int, period_id: int) -> int:
-    """How many 360 requests wait for this rater in the period (invited, not yet answered)."""
+def task_ids(secret: str, rater_id: int, today: dt.date) -> tuple[list[int], list[int], set[int]]:
+    """The rater's requests across periods: (open: invited, not answered, the window open or still to open for
+    the rated employee - a reopening included; finished: answered, declined, replaced, cancelled, or expired
+    unanswered; the ids answered). A few queries whatever the number of requests."""
+    from portal.assessment.nomination_services import reopened_until
     from portal.periods.models import PeriodPhase
 
-    invited = list(db.session.scalars(
-        select(RaterNomination.id).join(PeriodPhase, PeriodPhase.id == RaterNomination.phase_id)
-        .where(RaterNomination.rater_id == rater_id, PeriodPhase.period_id == period_id,
-               RaterNomination.status == NOMINATION_INVITED)))
-    return len(invited) - len(completed_ids(secret, invited))
+    rows = db.session.execute(
+        select(RaterNomination.id, RaterNomination.status, PeriodPhase.closes_on)
+        .join(PeriodPhase, PeriodPhase.id == RaterNomination.phase_id)
+        .where(RaterNomination.rater_id == rater_id, RaterNomination.status.in_(VISIBLE_STATES))).all()
+    invited = [i for i, status, _close in rows if status == NOMINATION_INVITED]
+    done = completed_ids(secret, invited)
+    open_ids = [i for i, status, close in rows if status == NOMINATION_INVITED and i not in done and close >= today]
+    closed = [i for i, status, close in rows if status == NOMINATION_INVITED and i not in done and close < today]
+    if closed:
+        late = list(db.session.scalars(select(RaterNomination).where(RaterNomination.id.in_(closed))))
+        reopened = reopened_until(((n.phase, n.subject) for n in late), today)
+        open_ids += [n.id for n in late if (n.phase_id, n.subject_id) in reopened]
+    opened = set(open_ids)
+    finished = [i for i, _status, _close in rows if i not in opened]
+    return open_ids, finished, done
+
+
+def open_task_count(secret: str, rater_id: int, today: dt.date) -> int:
+    """How many 360 requests wait for this rater's answer (any period: last year's annual window included)."""
+    return len(task_ids(secret, rater_id, today)[0])

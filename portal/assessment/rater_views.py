@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from portal.assessment import common
+from portal.assessment import common, nomination_services
 from portal.assessment import rater_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.models import (
@@ -19,9 +19,6 @@ from portal.assessment.models import (
     GROUP_PEER,
     GROUP_SUBORDINATE,
     GROUP_SUPERIOR,
-    NOMINATION_DECLINED,
-    NOMINATION_INVITED,
-    NOMINATION_REPLACED,
     RaterNomination,
 )
 from portal.assessment.rater_forms import DeclineForm, QuestionnaireForm, posted_scores
@@ -42,7 +39,7 @@ GROUP_LABELS = {
     GROUP_OTHER: _l("Pihak lain"),
 }
 SCALE_LABELS = {1: _l("Sangat kurang"), 2: _l("Kurang"), 3: _l("Cukup"), 4: _l("Baik"), 5: _l("Sangat baik")}
-VISIBLE_STATES = (NOMINATION_INVITED, NOMINATION_DECLINED, NOMINATION_REPLACED)
+VISIBLE_STATES = services.VISIBLE_STATES
 PER_PAGE = 20
 
 
@@ -75,16 +72,7 @@ def tasks():
     me = _me()
     today = local_today()
     period = period_services.current_period(today)
-    rows = []
-    if period is not None:
-        rows = db.session.execute(
-            select(RaterNomination.id, RaterNomination.status).join(RaterNomination.phase)
-            .where(RaterNomination.rater_id == me, PeriodPhase.period_id == period.id,
-                   RaterNomination.status.in_(VISIBLE_STATES))).all()
-    invited = [i for i, status in rows if status == NOMINATION_INVITED]
-    done = services.completed_ids(_secret(), invited)
-    open_ids = [i for i in invited if i not in done]
-    finished_ids = [i for i, status in rows if status != NOMINATION_INVITED or i in done]
+    open_ids, finished_ids, done = services.task_ids(_secret(), me, today)
 
     open_page = paginate(_task_stmt(open_ids), page_number(), per_page=PER_PAGE)
     try:
@@ -93,8 +81,12 @@ def tasks():
         done_number = 1
     done_page = paginate(_task_stmt(finished_ids), done_number, per_page=PER_PAGE)
     progress = services.task_progress(_secret(), open_page.items, done)
+    reopened = nomination_services.reopened_until(((n.phase, n.subject) for n in open_page.items), today)
+    due = {n.id: nomination_services.due_for(n, today, reopened) for n in open_page.items}
+    reminders = nomination_services.last_reminders((n.subject_id, n.phase_id) for n in open_page.items)
     return render("assessment/tasks.html", "assessment/_tasks_open.html", period=period, page=open_page,
-                  done_page=done_page, done=done, progress=progress, group_labels=GROUP_LABELS, today=today)
+                  done_page=done_page, done=done, progress=progress, group_labels=GROUP_LABELS, today=today,
+                  due=due, reminders=reminders)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -138,13 +130,19 @@ def _closed(nomination, message: str):
 def _questionnaire_page(nomination, items, answers, *, form=None, decline_form=None, missing=(), status=200,
                         as_invalid=False):
     period = nomination.phase.period
+    today = local_today()
+    threshold = common.settings_for(period).anonymity_threshold
+    _bucket, size = services.bucket_and_size(nomination, threshold)
+    waiting = services.waiting_message(threshold) if size < threshold else ""
     context = dict(
         nomination=nomination, groups=_grouped(items), answers=answers, form=form or QuestionnaireForm(
             formdata=None, data={"keep": answers.get("keep", ""), "improve": answers.get("improve", "")}),
         decline_form=decline_form or DeclineForm(formdata=None), missing=set(missing),
         group_labels=GROUP_LABELS, scale_labels=SCALE_LABELS, not_applicable=services.NOT_APPLICABLE,
-        threshold=common.settings_for(period).anonymity_threshold,
-        due_on=nomination.due_on or nomination.phase.closes_on,
+        threshold=threshold,
+        due_on=nomination_services.due_for(nomination, today, nomination_services.reopened_until(
+            [(nomination.phase, nomination.subject)], today)),
+        waiting=waiting,
     )
     if as_invalid:
         return invalid("assessment/questionnaire.html", "assessment/_questionnaire_form.html", **context)
@@ -184,6 +182,12 @@ def questionnaire(nomination_id: int):
         except services.AlreadySubmitted as error:
             db.session.rollback()
             return _closed(nomination, error.message)
+        except services.Waiting:
+            # The answer is kept as a draft until the assessor invites a replacement (the page says why).
+            db.session.rollback()
+            services.save_draft(secret, nomination, answers, today)
+            db.session.commit()
+            return _questionnaire_page(nomination, items, answers, form=form, status=409)
         except DomainError as error:
             db.session.rollback()
             if error.field != "scores":

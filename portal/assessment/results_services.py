@@ -1,6 +1,7 @@
 """The 360 results of one employee in one evaluation window, and the assessor's own (non-anonymous) input.
 
-Results (DOMAIN.md section 6, policy): per BerAKHLAK value and behaviour guide the self-rating, the mean of each
+Results (DOMAIN.md section 6, policy) come from the window's *release* (portal.assessment.release), never from the
+live buckets: per BerAKHLAK value and behaviour guide the self-rating, the mean of each
 rater group that reaches the anonymity threshold (rules.fold: smaller groups are folded into "Lainnya (gabungan)"
 when that reaches the threshold, else hidden), and the assessor's input shown with the assessor's name. Means
 exclude "tidak dapat menilai" (rules.mean). Comments come without author and are shuffled on every view, so that
@@ -28,8 +29,9 @@ from portal.assessment.models import (
     RATINGS,
     SELF_SUBMITTED,
     AssessorInput,
-    FeedbackBucket,
     QuestionnaireItem,
+    ReleasedBucket,
+    ResultRelease,
     SelfAssessment,
 )
 from portal.core.audit import record
@@ -135,6 +137,7 @@ class Results:
     self_summary: list[tuple[str, int]] = field(default_factory=list)
     gaps: list[GapView] = field(default_factory=list)
     total_responses: int = 0
+    release: ResultRelease | None = None
 
     @property
     def assessor_name(self) -> str:
@@ -168,7 +171,7 @@ def _explanations(buckets: dict[str, tuple[int, dict]], folded: rules.Folded, th
     return notes
 
 
-def _comments(buckets_rows: list[FeedbackBucket], folded: rules.Folded) -> tuple[list[str], list[str]]:
+def _comments(buckets_rows: list[ReleasedBucket], folded: rules.Folded) -> tuple[list[str], list[str]]:
     """The comments of the shown buckets only (a hidden group's comments could point at its authors)."""
     shown_keys = {g.key for g in folded.shown}
     combined_shown = BUCKET_COMBINED in shown_keys
@@ -184,13 +187,13 @@ def _comments(buckets_rows: list[FeedbackBucket], folded: rules.Folded) -> tuple
     return shuffled(keep), shuffled(improve)
 
 
-def load_results(subject: Employee, phase: PeriodPhase) -> Results:
-    """Everything the results page shows, in a fixed number of queries (whatever the number of buckets/items)."""
+def load_results(subject: Employee, phase: PeriodPhase, release: ResultRelease | None) -> Results:
+    """Everything the results page shows, from the release (its buckets already loaded), in a fixed number of
+    queries whatever the number of buckets or items. Without a release no group is shown."""
     period = phase.period
     threshold = common.settings_for(period).anonymity_threshold
     items = common.ensure_items(period)
-    bucket_rows = list(db.session.scalars(
-        select(FeedbackBucket).where(FeedbackBucket.subject_id == subject.id, FeedbackBucket.phase_id == phase.id)))
+    bucket_rows = list(release.buckets) if release is not None else []
     self_assessment = db.session.scalar(
         select(SelfAssessment)
         .where(SelfAssessment.employee_id == subject.id, SelfAssessment.phase_id == phase.id,
@@ -286,7 +289,7 @@ def load_results(subject: Employee, phase: PeriodPhase) -> Results:
         subject=subject, phase=phase, threshold=threshold, series=series, groups=groups,
         notes=_explanations(buckets, folded, threshold), values=values, comments_keep=keep,
         comments_improve=improve, assessor_input=assessor_input, self_assessment=self_assessment,
-        self_summary=summary, gaps=gaps, total_responses=sum(g.responses for g in folded.shown),
+        self_summary=summary, gaps=gaps, total_responses=sum(g.responses for g in folded.shown), release=release,
     )
 
 

@@ -6,7 +6,7 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from portal.assessment import common
+from portal.assessment import common, nomination_services, release
 from portal.assessment import results_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.results_forms import (
@@ -35,16 +35,20 @@ def _subject_and_window_or_404(subject_id: int, phase_id: int):
 def results(subject_id: int, phase_id: int):
     subject, phase = _subject_and_window_or_404(subject_id, phase_id)
     today = local_today()
-    if not common.can_view_results(current_user, subject, phase, today):
+    if not common.can_view_results(current_user, subject):
         abort(403)
-    # The period's settings and questionnaire are created on first use: commit them before loading what the page
-    # shows, so that the commit does not expire the loaded rows (which would reload them one by one).
+    # The period's settings and questionnaire are created on first use, and the release is made when the window
+    # has closed: commit them before loading what the page shows, so that the commit does not expire the loaded
+    # rows (which would reload them one by one).
     common.settings_for(phase.period)
     common.ensure_items(phase.period)
+    release.release_results(subject, phase, today)
     db.session.commit()
-    data = services.load_results(subject, phase)
+    data = services.load_results(subject, phase, release.current_release(subject, phase))
     return render("assessment/results.html", "assessment/_results.html", r=data, fmt=services.format_score,
-                  can_give_input=services.can_edit_assessor_input(current_user, subject, phase, today))
+                  can_give_input=services.can_edit_assessor_input(current_user, subject, phase, today),
+                  window_open=not release.window_closed_for(phase, subject, today),
+                  open_until=nomination_services.effective_close(phase, subject, today))
 
 
 def _values_of(items):

@@ -36,6 +36,54 @@ def storage_bucket(group: str, invited_per_group: Mapping[str, int], threshold: 
     return BUCKET_COMBINED
 
 
+def assign_buckets(active_per_bucket: Mapping[str, int], new_per_group: Mapping[str, int],
+                   threshold: int) -> dict[str, str]:
+    """The storage bucket of the raters about to be invited, per group. A group's new raters join the group's
+    own bucket when that bucket will hold at least ``threshold`` invited raters with them (the raters already in
+    it included), else the combined bucket. The bucket is fixed per invitation: it never depends on answers."""
+    return {group: (group if active_per_bucket.get(group, 0) + count >= threshold else BUCKET_COMBINED)
+            for group, count in new_per_group.items() if count > 0}
+
+
+def buckets_after(active_per_bucket: Mapping[str, int], new_per_group: Mapping[str, int],
+                  assignment: Mapping[str, str]) -> dict[str, int]:
+    """Invited raters per bucket once the new raters are invited into their assigned buckets."""
+    after = {key: n for key, n in active_per_bucket.items() if n > 0}
+    for group, count in new_per_group.items():
+        if count > 0:
+            after[assignment[group]] = after.get(assignment[group], 0) + count
+    return after
+
+
+def small_buckets(per_bucket: Mapping[str, int], threshold: int) -> list[str]:
+    """Buckets whose invited raters are fewer than the threshold (but not none): their answers could never
+    reach the threshold, so they would point at one or two people. Invitations into such a set are refused, and
+    submissions into such a bucket wait (e.g. after a decline) until the assessor invites a replacement."""
+    return [key for key in (*GROUPS, BUCKET_COMBINED) if 0 < per_bucket.get(key, 0) < threshold]
+
+
+def answered_band(answered: int, threshold: int) -> int:
+    """How many answers a progress count may show: the count rounded down to a multiple of the anonymity
+    threshold (0 means "fewer than the threshold"). So a count never moves by one answer: it moves only once
+    ``threshold`` more raters have answered, and cannot single out the rater who just answered."""
+    if threshold <= 1:
+        return answered
+    return (answered // threshold) * threshold
+
+
+def buckets_to_release(live: Mapping[str, int], released: Mapping[str, int] | None, threshold: int) -> set[str]:
+    """Which buckets a (re)release of a window's 360 results snapshots, given the live and the last released
+    response counts per bucket (None: nothing released yet).
+
+    The first release, when the window closes for the employee, freezes every bucket as it is. Answers that
+    arrive later (in a reopening) are held: a bucket is released again only once at least ``threshold`` answers
+    arrived since its last release, so that comparing two releases never isolates fewer than ``threshold``
+    answers (the difference of two releases is itself an aggregate of at least ``threshold`` raters)."""
+    if released is None:
+        return {key for key, n in live.items() if n > 0}
+    return {key for key, n in live.items() if n - released.get(key, 0) >= threshold}
+
+
 def add_answer(histogram: dict, scores: Mapping[int | str, int | None]) -> dict:
     """A new histogram with one questionnaire added. ``scores`` maps item id -> 1..5 or None (tidak dapat menilai)."""
     result = {key: list(value) for key, value in histogram.items()}

@@ -72,7 +72,7 @@ def _assessment_panel(me: Employee, period) -> dict:
                and self_services.state_of(states.get(w.id)) != SELF_SUBMITTED]
     return {
         "self_windows": pending,
-        "tasks": rater_services.open_task_count(current_app.config["SECRET_KEY"], me.id, period.id),
+        "tasks": rater_services.open_task_count(current_app.config["SECRET_KEY"], me.id, today),
     }
 
 

@@ -1,6 +1,6 @@
-"""The whole 360 journey of issue 4 in a real browser: the assessor nominates three peers, each answers (one
-declines and is replaced), the employee submits a self-assessment, and the results page shows the group means
-and the comments - without naming anyone."""
+"""The whole 360 journey of issue 4 in a real browser: the assessor lists three peers and sends the invitations,
+each answers (one declines and is replaced), the employee submits a self-assessment, the window closes, and the
+released results page shows the group means and the comments - without naming anyone."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_nominate_answer_decline_replace_self_assess_results(page, browser_login
     page.on("dialog", lambda dialog: dialog.accept())
     url = f"/360/{subject.id}/{window.id}"
 
-    # The assessor invites three peers suggested from the org chart.
+    # The assessor lists three peers suggested from the org chart, then sends the invitations at once.
     _switch(page, browser_login, users[boss.id])
     page.goto(url)
     group = page.locator("section.nom-group").filter(has=page.get_by_role("heading", name=re.compile("Rekan kerja")))
@@ -66,9 +66,12 @@ def test_nominate_answer_decline_replace_self_assess_results(page, browser_login
         if not group.locator("details").first.get_attribute("open"):
             group.locator("summary").first.click()
         group.get_by_role("button", name=f"Undang {peer.full_name}").click()
+        expect(page.locator("tr", has_text=peer.full_name)).to_contain_text("Belum dikirim")
+    page.get_by_role("button", name="Kirim undangan (3 penilai)").click()
+    for peer in peers[:3]:
         expect(page.locator("tr", has_text=peer.full_name)).to_contain_text("Diundang")
 
-    # Two peers answer; the second one declines with a reason.
+    # The first peer answers; the second one declines with a reason.
     _switch(page, browser_login, users[peers[0].id])
     _answer(page, subject.nama, COMMENTS[0])
     _switch(page, browser_login, users[peers[1].id])
@@ -77,16 +80,23 @@ def test_nominate_answer_decline_replace_self_assess_results(page, browser_login
     page.get_by_text("Tidak bersedia menilai? Tolak permintaan ini").click()
     page.get_by_label("Alasan menolak").fill("Baru dua minggu bekerja sama")
     page.get_by_role("button", name="Tolak permintaan").click()
-    _switch(page, browser_login, users[peers[2].id])
-    _answer(page, subject.nama, COMMENTS[1])
 
-    # The assessor replaces the one who declined; the replacement answers.
+    # Two peers are left in the group: the third one's questionnaire says it waits for a replacement.
+    _switch(page, browser_login, users[peers[2].id])
+    page.goto("/permintaan-umpan-balik")
+    page.get_by_role("button", name="Isi kuesioner").first.click()
+    expect(page.locator("#questionnaire-waiting")).to_contain_text("belum dapat dikirim")
+
+    # The assessor replaces the one who declined; the third peer and the replacement answer.
     _switch(page, browser_login, users[boss.id])
     page.goto(url)
+    expect(page.locator(".nom-problems")).to_contain_text("ditahan")
     page.get_by_role("link", name=re.compile(f"Ganti penilai {peers[1].full_name}")).click()
     page.locator("#replace-form").get_by_label(re.compile("NIP")).fill(peers[3].nip)
     page.get_by_role("button", name="Undang pengganti").click()
     expect(page.locator("tr", has_text=peers[3].full_name)).to_contain_text("Diundang")
+    _switch(page, browser_login, users[peers[2].id])
+    _answer(page, subject.nama, COMMENTS[1])
     _switch(page, browser_login, users[peers[3].id])
     _answer(page, subject.nama, COMMENTS[2])
 
@@ -101,8 +111,14 @@ def test_nominate_answer_decline_replace_self_assess_results(page, browser_login
     page.get_by_role("button", name="Ajukan penilaian diri").click()
     expect(page.get_by_text("Penilaian diri diajukan kepada Pejabat Penilai Kinerja.")).to_be_visible()
 
-    # The assessor reads the results: the peer group (3 answers) with its means and the comments, no names.
+    # While the window is open nothing is released, to the assessor either.
     _switch(page, browser_login, users[boss.id])
+    page.goto(f"{url}/hasil")
+    expect(page.locator("main")).to_contain_text("Hasil belum dirilis")
+
+    # The window closes; the assessor reads the release: the peer group (3 answers), means, comments, no names.
+    window.opens_on, window.closes_on = local_today() - dt.timedelta(days=20), local_today() - dt.timedelta(days=1)
+    db.session.commit()
     page.goto(f"{url}/hasil")
     body = page.locator("main")
     expect(body).to_contain_text("n = 3")

@@ -17,8 +17,10 @@ from portal.assessment.models import (
     GROUP_PEER,
     GROUP_SUBORDINATE,
     GROUP_SUPERIOR,
+    NOMINATION_CANCELLED,
     NOMINATION_DECLINED,
     NOMINATION_INVITED,
+    NOMINATION_PREPARED,
     NOMINATION_PROPOSED,
     NOMINATION_REJECTED,
     NOMINATION_REPLACED,
@@ -72,9 +74,16 @@ def w():
 
 
 def _invite(w, rater, group=GROUP_PEER):
+    """Put a rater on the assessor's list (prepared, not sent)."""
     n = services.nominate(w.u_assessor, w.subject, w.phase, rater, group, w.today)
     db.session.commit()
     return n
+
+
+def _send(w):
+    sent = services.send_invitations(w.u_assessor, w.subject, w.phase, w.today)
+    db.session.commit()
+    return sent
 
 
 def test_suggestions_follow_the_org_chart(w):
@@ -93,15 +102,49 @@ def test_suggestions_leave_out_those_already_nominated(w):
     assert len(suggested[GROUP_PEER]) == len(w.peers) - 1
 
 
-def test_nominate_sets_due_date_and_audits(w):
-    n = _invite(w, w.peers[0])
-    assert n.status == NOMINATION_INVITED
-    assert n.nominated_by_id == w.assessor.id
-    setting = common.settings_for(w.period)
-    assert n.due_on == services.due_date(w.phase, setting, w.today)
-    assert w.today < n.due_on <= w.phase.closes_on
+def test_nominate_prepares_and_send_invites_with_due_date_and_bucket(w):
+    ns = [_invite(w, p) for p in w.peers[:3]]
+    assert {n.status for n in ns} == {NOMINATION_PREPARED} and all(n.due_on is None for n in ns)
+    assert ns[0].nominated_by_id == w.assessor.id
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "assessment.nominate"))
     assert audit is not None and w.peers[0].full_name in audit.summary
+    assert _send(w) == ns
+    setting = common.settings_for(w.period)
+    for n in ns:
+        assert n.status == NOMINATION_INVITED and n.bucket == GROUP_PEER
+        assert n.due_on == services.due_date(w.phase, setting, w.today, w.subject)
+        assert w.today < n.due_on <= w.phase.closes_on
+    assert db.session.query(AuditLog).filter(AuditLog.action == "assessment.invite").count() == 3
+    with pytest.raises(DomainError, match="Tidak ada undangan"):
+        services.send_invitations(w.u_assessor, w.subject, w.phase, w.today)
+
+
+def test_send_refuses_a_bucket_below_the_threshold_and_changes_nothing(w):
+    for p in w.peers[:3]:
+        _invite(w, p)
+    lone = _invite(w, w.subs[0], GROUP_SUBORDINATE)
+    with pytest.raises(DomainError, match="belum dapat dikirim"):
+        services.send_invitations(w.u_assessor, w.subject, w.phase, w.today)
+    db.session.rollback()
+    assert {n.status for n in db.session.scalars(select(RaterNomination))} == {NOMINATION_PREPARED}
+    # A second small group makes the combined bucket: subordinates 2 + other 1 = 3.
+    _invite(w, w.subs[1], GROUP_SUBORDINATE)
+    _invite(w, w.outsider, GROUP_OTHER)
+    _send(w)
+    assert lone.bucket == "gabungan" and lone.status == NOMINATION_INVITED
+
+
+def test_later_invitations_join_the_bucket_of_their_group(w):
+    for p in w.peers[:3]:
+        _invite(w, p)
+    _send(w)
+    late = _invite(w, w.peers[3])
+    _send(w)
+    assert late.bucket == GROUP_PEER
+    # one more small-group rater alone is refused: the combined bucket would hold one person
+    _invite(w, w.outsider, GROUP_OTHER)
+    with pytest.raises(DomainError, match="belum dapat dikirim"):
+        services.send_invitations(w.u_assessor, w.subject, w.phase, w.today)
 
 
 def test_due_date_is_the_window_close_when_earlier(w):
@@ -110,6 +153,30 @@ def test_due_date_is_the_window_close_when_earlier(w):
     assert services.due_date(w.phase, setting, w.today) == w.phase.closes_on
     setting.rater_working_days = 2
     assert services.due_date(w.phase, setting, w.today) < w.phase.closes_on
+
+
+def test_due_date_follows_a_reopening_for_the_subject(w):
+    from portal.periods import services as period_services
+
+    setting = common.settings_for(w.period)
+    w.phase.opens_on, w.phase.closes_on = w.today - dt.timedelta(days=60), w.today - dt.timedelta(days=30)
+    db.session.commit()
+    until = w.today + dt.timedelta(days=3)
+    period_services.reopen_phase(w.u_admin, w.phase, w.today, until, "Tambahan", unit=w.unit)
+    db.session.commit()
+    assert services.effective_close(w.phase, w.subject, w.today) == until
+    due = services.due_date(w.phase, setting, w.today, w.subject)
+    assert w.today <= due <= until
+    # without a reopening for them, an employee of another unit keeps the window's close date
+    assert services.effective_close(w.phase, w.outsider, w.today) == w.phase.closes_on
+    # a stored due date that has passed shows the reopening's end
+    old = RaterNomination(subject_id=w.subject.id, phase_id=w.phase.id, rater_id=w.peers[0].id, group=GROUP_PEER,
+                          status=NOMINATION_INVITED, due_on=w.phase.closes_on)
+    db.session.add(old)
+    db.session.commit()
+    reopened = services.reopened_until([(w.phase, w.subject), (w.phase, w.outsider)], w.today)
+    assert reopened == {(w.phase.id, w.subject.id): until}
+    assert services.due_for(old, w.today, reopened) == until
 
 
 def test_nobody_nominated_twice(w):
@@ -171,7 +238,7 @@ def test_propose_approve_reject(w):
     services.approve(w.u_assessor, a, w.today)
     services.reject(w.u_assessor, b, w.today)
     db.session.commit()
-    assert a.status == NOMINATION_INVITED and a.due_on is not None
+    assert a.status == NOMINATION_PREPARED and a.due_on is None
     assert b.status == NOMINATION_REJECTED
     with pytest.raises(DomainError, match="sudah diputuskan"):
         services.approve(w.u_assessor, b, w.today)
@@ -189,9 +256,10 @@ def test_proposals_count_towards_the_maximum(w):
 
 
 def test_replace_a_declined_rater(w):
-    old = _invite(w, w.peers[0])
+    old, *_rest = [_invite(w, p) for p in w.peers[:3]]
+    _send(w)
     with pytest.raises(DomainError, match="menolak"):
-        services.replace(w.u_assessor, old, w.peers[1], w.today)
+        services.replace(w.u_assessor, old, w.peers[3], w.today)
     old.status = NOMINATION_DECLINED
     old.decline_reason = "Sedang cuti"
     db.session.commit()
@@ -199,27 +267,75 @@ def test_replace_a_declined_rater(w):
     db.session.commit()
     assert old.status == NOMINATION_REPLACED and old.replaced_by_id == new.id
     assert new.group == GROUP_PEER and new.status == NOMINATION_INVITED and new.rater_id == w.outsider.id
-    # removing the replacement gives the declined nomination back its place
+    assert new.bucket == old.bucket == GROUP_PEER and new.due_on is not None  # sent at once, into the same bucket
+    # removing the replacement (the window has opened: refused like any sent invitation) ...
+    with pytest.raises(DomainError, match="tidak dapat dihapus"):
+        services.remove(w.u_assessor, new, w.today)
+
+
+def test_removing_a_replacement_before_the_window_opens_gives_the_place_back(w):
+    w.phase.opens_on = w.today + dt.timedelta(days=2)
+    db.session.commit()
+    old, *_rest = [_invite(w, p) for p in w.peers[:3]]
+    _send(w)
+    old.status = NOMINATION_DECLINED
+    db.session.commit()
+    new = services.replace(w.u_assessor, old, w.outsider, w.today)
     services.remove(w.u_assessor, new, w.today)
     db.session.commit()
     assert old.status == NOMINATION_DECLINED and old.replaced_by_id is None
 
 
-def test_remove_only_before_the_rater_answered(w):
-    answered = _invite(w, w.peers[0])
-    pending = _invite(w, w.peers[1])
+def test_a_sent_invitation_is_fixed_once_the_window_opens_answered_or_not(w):
+    answered, pending, _third = [_invite(w, p) for p in w.peers[:3]]
+    prepared = _invite(w, w.peers[3])
+    _send(w)
+    unsent = _invite(w, w.outsider, GROUP_OTHER)
     secret = current_app.config["SECRET_KEY"]
     db.session.add(RaterDraft(token=rules.opaque_token(secret, "draft", pending.id), payload={"x": 1}))
     db.session.commit()
     complete(answered)
-    with pytest.raises(DomainError, match="sudah mengirim"):
-        services.remove(w.u_assessor, answered, w.today)
-    pending_id = pending.id
-    services.remove(w.u_assessor, pending, w.today)
+    messages = []
+    for n in (answered, pending, prepared):
+        with pytest.raises(DomainError) as refused:
+            services.remove(w.u_assessor, n, w.today)
+        messages.append(refused.value.message)
+        db.session.rollback()
+    assert len(set(messages)) == 1 and "tidak dapat dihapus" in messages[0]
+    # an invitation not sent yet can be taken off the list
+    services.remove(w.u_assessor, unsent, w.today)
     db.session.commit()
-    assert db.session.get(RaterNomination, pending_id) is None
-    assert db.session.get(RaterNomination, answered.id) is not None
-    assert db.session.scalar(select(RaterDraft.token)) is None  # the draft went with the invitation
+    assert db.session.scalar(select(RaterDraft.token)) is not None  # nothing of the sent ones touched
+
+
+def test_invitations_can_be_removed_before_the_window_opens(w):
+    w.phase.opens_on = w.today + dt.timedelta(days=2)
+    db.session.commit()
+    ns = [_invite(w, p) for p in w.peers[:3]]
+    _send(w)
+    services.remove(w.u_assessor, ns[0], w.today)
+    db.session.commit()
+    assert db.session.get(RaterNomination, ns[0].id) is None
+
+
+def test_admin_cancels_an_invitation_answered_or_not(w):
+    answered, pending, _third = [_invite(w, p) for p in w.peers[:3]]
+    _send(w)
+    secret = current_app.config["SECRET_KEY"]
+    db.session.add(RaterDraft(token=rules.opaque_token(secret, "draft", pending.id), payload={"x": 1}))
+    db.session.commit()
+    complete(answered)
+    with pytest.raises(DomainError, match="Hanya Admin"):
+        services.cancel_invitation(w.u_assessor, pending, "Keliru", w.today)
+    with pytest.raises(DomainError, match="wajib diisi"):
+        services.cancel_invitation(w.u_admin, pending, "  ", w.today)
+    for n in (answered, pending):
+        services.cancel_invitation(w.u_admin, n, "Konflik kepentingan", w.today)
+    db.session.commit()
+    assert {answered.status, pending.status} == {NOMINATION_CANCELLED}
+    assert db.session.scalar(select(RaterDraft.token)) is None  # the unsent draft is gone
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "assessment.cancel_invitation")).all()
+    assert len(audit) == 2 and all(a.changes["cancel_reason"][1] == "Konflik kepentingan" for a in audit)
 
 
 def test_changes_refused_after_the_window_closed(w):
@@ -230,30 +346,38 @@ def test_changes_refused_after_the_window_closed(w):
         services.nominate(w.u_assessor, w.subject, w.phase, w.peers[0], GROUP_PEER, w.today)
 
 
-def test_answered_ids_and_counts(w):
-    ns = [_invite(w, p) for p in w.peers[:3]]
+def test_answered_ids_and_counts_in_steps_of_the_threshold(w):
+    ns = [_invite(w, p) for p in w.peers[:4]]
+    _send(w)
     complete(ns[1])
-    ns[2].status = NOMINATION_DECLINED
+    ns[3].status = NOMINATION_DECLINED
     db.session.commit()
     answered = services.answered_nomination_ids(ns)
     assert answered == {ns[1].id}
-    counts = services.count_nominations(ns, answered)
-    assert (counts.invited, counts.answered, counts.declined, counts.open) == (2, 1, 1, 1)
+    counts = services.count_nominations(ns, answered, 3)
+    assert (counts.invited, counts.answered_at_least, counts.declined) == (3, 0, 1)
+    complete(ns[0])
+    complete(ns[2])
+    counts = services.count_nominations(ns, services.answered_nomination_ids(ns), 3)
+    assert counts.answered_at_least == 3
     # a token made with another secret matches nothing
     assert services.answered_nomination_ids(ns, secret="another-secret") == set()
 
 
-def test_remind_open_requests_only(w):
+def test_remind_writes_one_round_per_subject_and_window_once_a_day(w):
     a, b, c = (_invite(w, p) for p in w.peers[:3])
+    with pytest.raises(DomainError, match="Belum ada undangan"):
+        services.remind(w.u_assessor, w.subject, w.phase, dt.datetime(2026, 11, 23, 3, 0), w.today)
+    _send(w)
     complete(a)
-    c.status = NOMINATION_DECLINED
+    now = dt.datetime.combine(w.today, dt.time(3, 0))
+    services.remind(w.u_assessor, w.subject, w.phase, now, w.today)
     db.session.commit()
-    now = dt.datetime(2026, 11, 23, 3, 0)
-    assert services.remind(w.u_assessor, w.subject, w.phase, now) == 1
-    db.session.commit()
-    assert b.reminded_at == now and a.reminded_at is None and c.reminded_at is None
+    assert services.last_reminders([(w.subject.id, w.phase.id)]) == {(w.subject.id, w.phase.id): now}
+    with pytest.raises(services.AlreadyReminded):
+        services.remind(w.u_assessor, w.subject, w.phase, now, w.today)
     audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "assessment.remind"))
-    assert "1 penilai" in audit.summary and w.peers[1].full_name not in audit.summary
+    assert "belum mengisi" in audit.summary and not any(p.full_name in audit.summary for p in w.peers)
 
 
 def test_problems_use_the_period_limits(w):

@@ -80,22 +80,40 @@ def test_bucket_is_the_group_when_it_reaches_the_threshold(app):
 
 def test_small_groups_land_in_the_combined_bucket(app):
     world = make_world(peers=3)
-    boss = make_employee("Atasan Lain", unit=world.unit)
+    bosses = [make_employee(f"Atasan Lain {i}", unit=world.unit) for i in range(2)]
     subordinate = make_employee("Bawahan", unit=world.unit, superior=world.subject)
-    n_sup = nominate(world.subject, boss, world.phase, group=GROUP_SUPERIOR)
+    n_sup = [nominate(world.subject, boss, world.phase, group=GROUP_SUPERIOR) for boss in bosses]
     n_sub = nominate(world.subject, subordinate, world.phase, group=GROUP_SUBORDINATE)
-    submit(world, n_sup)
+    submit(world, n_sup[0])
     submit(world, n_sub)
     buckets = db.session.scalars(select(FeedbackBucket)).all()
     assert [(b.bucket, b.responses) for b in buckets] == [(BUCKET_COMBINED, 2)]
 
 
-def test_threshold_comes_from_the_period_settings(app):
+def test_the_bucket_fixed_at_invitation_wins(app):
     world = make_world(peers=3)
-    common.settings_for(world.period).anonymity_threshold = 4
+    for n in world.nominations:
+        n.bucket = BUCKET_COMBINED  # e.g. invited when the group was small; others joined the bucket later
     db.session.commit()
     submit(world, world.nominations[0])
     assert db.session.scalar(select(FeedbackBucket.bucket)) == BUCKET_COMBINED
+
+
+def test_a_bucket_below_the_threshold_holds_the_answer(app):
+    world = make_world(peers=3)
+    common.settings_for(world.period).anonymity_threshold = 4
+    db.session.commit()
+    with pytest.raises(services.Waiting):
+        submit(world, world.nominations[0])
+    db.session.rollback()
+    assert db.session.scalar(select(FeedbackBucket.id)) is None
+    assert db.session.scalar(select(RaterCompletion.token)) is None
+    # a decline shrinks the bucket below the threshold (3 -> 2): the others wait too
+    common.settings_for(world.period).anonymity_threshold = 3
+    world.nominations[2].status = NOMINATION_DECLINED
+    db.session.commit()
+    with pytest.raises(services.Waiting):
+        submit(world, world.nominations[0])
 
 
 def test_histogram_counts_scores_and_not_applicable(app):

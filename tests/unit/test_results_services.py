@@ -13,12 +13,20 @@ from portal.core.audit import AuditLog
 from portal.core.errors import DomainError
 from portal.core.timeutil import utcnow
 from portal.extensions import db
-from tests.views.test_results import TODAY, add_assessor_input, add_bucket, add_self, make_world, uniform
+from tests.views.test_results import OPEN, TODAY, add_assessor_input, add_bucket, add_self, make_world, uniform
 
 
 @pytest.fixture
 def world():
     return make_world()
+
+
+def load(world):
+    """Release the window's buckets (it has closed) and load what the results page shows."""
+    from portal.assessment import release
+
+    return services.load_results(world.subject, world.phase, release.release_results(world.subject, world.phase,
+                                                                                     TODAY))
 
 
 def first_scores(results) -> dict:
@@ -28,7 +36,7 @@ def first_scores(results) -> dict:
 def test_each_group_mean_per_item(world):
     add_bucket(world, GROUP_PEER, [uniform(world, 5), uniform(world, 4), uniform(world, 3)])
     add_bucket(world, GROUP_SUPERIOR, [uniform(world, 2)] * 3)
-    results = services.load_results(world.subject, world.phase)
+    results = load(world)
     assert [(g.key, g.responses) for g in results.groups] == [(GROUP_SUPERIOR, 3), (GROUP_PEER, 3)]
     assert first_scores(results) == {"diri": None, GROUP_SUPERIOR: 2.0, GROUP_PEER: 4.0}
     assert results.values[0].averages[GROUP_PEER] == 4.0
@@ -47,7 +55,7 @@ def test_subordinate_group_folding_at_0_to_4_answers(world, subordinates, shown,
     add_bucket(world, GROUP_PEER, [uniform(world, 4)] * 3)
     if subordinates:
         add_bucket(world, GROUP_SUBORDINATE, [uniform(world, 1)] * subordinates, keep=["dari bawahan"])
-    results = services.load_results(world.subject, world.phase)
+    results = load(world)
     assert [g.key for g in results.groups] == shown
     assert len(results.notes) == notes
     assert ("dari bawahan" in results.comments_keep) is (GROUP_SUBORDINATE in shown)
@@ -58,7 +66,7 @@ def test_subordinate_group_folding_at_0_to_4_answers(world, subordinates, shown,
 def test_combined_group_merges_small_buckets(world):
     add_bucket(world, GROUP_PEER, [uniform(world, 5)] * 2, keep=["a"])
     add_bucket(world, BUCKET_COMBINED, [uniform(world, 2)], keep=["b"])
-    results = services.load_results(world.subject, world.phase)
+    results = load(world)
     assert [(g.key, g.responses) for g in results.groups] == [(BUCKET_COMBINED, 3)]
     assert first_scores(results)[BUCKET_COMBINED] == 4.0
     assert sorted(results.comments_keep) == ["a", "b"]
@@ -70,7 +78,7 @@ def test_threshold_setting_is_respected(world):
     common.settings_for(world.period).anonymity_threshold = 5
     db.session.commit()
     add_bucket(world, GROUP_PEER, [uniform(world, 4)] * 4)
-    results = services.load_results(world.subject, world.phase)
+    results = load(world)
     assert results.groups == [] and results.threshold == 5
     assert "kurang dari 5" in results.notes[0]
 
@@ -82,13 +90,14 @@ def test_gaps_self_against_groups_and_assessor(world):
     add_self(world, mine)
     add_bucket(world, GROUP_PEER, [uniform(world, 3)] * 3)
     add_assessor_input(world, uniform(world, 3))
-    results = services.load_results(world.subject, world.phase)
+    results = load(world)
     assert [(g.item.id, g.other_label, g.size) for g in results.gaps] == [
         (item.id, "Pejabat Penilai Kinerja: Budi Penilai", 2.0), (item.id, "Rekan kerja setingkat", 2.0)]
     assert results.gaps[0].value_name == "Akuntabel"
 
 
-def test_save_assessor_input_rules(world):
+def test_save_assessor_input_rules():
+    world = make_world(window=OPEN)
     assessor = world.users["assessor"]
     with pytest.raises(DomainError):
         services.save_assessor_input(world.subject, world.phase, actor=world.users["colleague"], scores={},

@@ -10,12 +10,18 @@ from sqlalchemy import select
 from portal.assessment.models import AssessorInput
 from portal.core.audit import AuditLog
 from portal.extensions import db
-from tests.views.test_results import CLOSED, get_results, make_world, text_of
+from tests.views.test_results import CLOSED, OPEN, get_results, make_world, text_of
 
 
 @pytest.fixture
 def world():
-    return make_world()
+    return make_world(window=OPEN)
+
+
+def close_window(world) -> None:
+    """Time passes: the window has closed, so the results page shows its release."""
+    world.phase.opens_on, world.phase.closes_on = CLOSED
+    db.session.commit()
 
 
 def url(world) -> str:
@@ -78,6 +84,7 @@ def test_draft_save_keeps_partial_answers_and_is_audited(client, login, world):
     assert re.search(rf'id="item_{first.id}-5" name="item_{first.id}" value="5" checked', html)
     assert re.search(rf'id="item_{second.id}-na" name="item_{second.id}" value="na" checked', html)
     # a draft does not appear on the results page
+    close_window(world)
     assert "Pejabat Penilai Kinerja belum mengirim masukan." in text_of(get_results(client, login, world))
 
 
@@ -100,8 +107,7 @@ def test_submit_then_edit_until_the_window_closes(client, login, world):
     assert row.submitted_at is not None
     assert set(row.scores.values()) == {3}
     page = text_of(get_results(client, login, world))
-    assert "Masukan Pejabat Penilai Kinerja: Budi Penilai (tidak anonim)" in page
-    assert "Tepat waktu" in page
+    assert "Hasil belum dirilis" in page and "sudah dikirim oleh Budi Penilai" in page
     # edit after submitting: stays submitted, audited again
     html = client.get(url(world)).get_data(as_text=True)
     assert "Simpan perubahan" in html and "Simpan draf" not in html
@@ -110,6 +116,10 @@ def test_submit_then_edit_until_the_window_closes(client, login, world):
     row = stored(world)
     assert set(row.scores.values()) == {None} and row.submitted_at is not None
     assert audit_actions().count("assessment.assessor_input_submit") == 2
+    close_window(world)
+    page = text_of(get_results(client, login, world))
+    assert "Masukan Pejabat Penilai Kinerja: Budi Penilai (tidak anonim)" in page
+    assert "Tepat waktu" not in page  # the second submission left the comment empty
 
 
 def test_invalid_values_are_ignored_not_stored(client, login, world):

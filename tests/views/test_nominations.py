@@ -15,6 +15,7 @@ from portal.assessment.models import (
     GROUP_PEER,
     NOMINATION_DECLINED,
     NOMINATION_INVITED,
+    NOMINATION_PREPARED,
     NOMINATION_PROPOSED,
     NOMINATION_REJECTED,
     NOMINATION_REPLACED,
@@ -65,20 +66,44 @@ def test_nominate_post_access(w, client, login, who, expected):
     rows = db.session.scalars(select(RaterNomination)).all()
     if expected == 302:
         assert len(rows) == 1
-        assert rows[0].status == (NOMINATION_INVITED if who == "assessor" else NOMINATION_PROPOSED)
+        assert rows[0].status == (NOMINATION_PREPARED if who == "assessor" else NOMINATION_PROPOSED)
     else:
         assert rows == []
 
 
 @pytest.mark.parametrize(("who", "expected"), [
     ("assessor", 302), ("subject", 403), ("pegawai", 403), ("head", 403), ("admin", 403), ("auditor", 403)])
-def test_remind_and_approve_access(w, client, login, who, expected):
+def test_remind_send_and_approve_access(w, client, login, who, expected):
+    for peer in w.peers[1:4]:
+        _invite(w, peer, status=NOMINATION_PREPARED)
     n = _invite(w, w.peers[0], status=NOMINATION_PROPOSED)
     login(_user(w, who))
+    assert client.post(_url(w) + "/kirim").status_code == expected
     assert client.post(_url(w) + "/ingatkan").status_code == expected
     assert client.post(f"/360/nominasi/{n.id}/setujui").status_code == expected
     db.session.refresh(n)
-    assert n.status == (NOMINATION_INVITED if expected == 302 else NOMINATION_PROPOSED)
+    assert n.status == (NOMINATION_PREPARED if expected == 302 else NOMINATION_PROPOSED)
+    statuses = {x.status for x in db.session.scalars(select(RaterNomination).where(RaterNomination.id != n.id))}
+    assert statuses == ({NOMINATION_INVITED} if expected == 302 else {NOMINATION_PREPARED})
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    ("admin", 302), ("assessor", 403), ("subject", 403), ("head", 403), ("auditor", 403), ("pegawai", 403)])
+def test_cancel_access(w, client, login, who, expected):
+    n = _invite(w, w.peers[0])
+    login(_user(w, who))
+    assert client.post(f"/360/nominasi/{n.id}/batalkan", data={"reason": "Keliru"}).status_code == expected
+    db.session.refresh(n)
+    assert n.status == ("dibatalkan" if expected == 302 else NOMINATION_INVITED)
+
+
+def test_cancel_needs_a_reason(w, client, login):
+    n = _invite(w, w.peers[0])
+    login(w.u_admin)
+    response = client.post(f"/360/nominasi/{n.id}/batalkan", data={"reason": ""})
+    assert response.status_code == 422 and "wajib diisi" in response.get_data(as_text=True)
+    db.session.refresh(n)
+    assert n.status == NOMINATION_INVITED
 
 
 @pytest.mark.parametrize(("who", "expected"), [
@@ -110,7 +135,7 @@ def test_team_counts_and_delegated_reports(w, client, login, make_employee):
     page = client.get("/360").get_data(as_text=True)
     assert delegated.full_name in page and elsewhere.full_name not in page
     row = re.search(rf'<tr id="team-360-{w.subject.id}">(.*?)</tr>', page, re.S).group(1)
-    assert "2 diundang · 1 mengisi · 1 menolak" in row
+    assert "2 diundang · jawaban kurang dari 3 · 1 menolak" in row  # never the exact number of answers
     assert b.id  # the row does not say which one answered
 
 
@@ -120,8 +145,8 @@ def test_assessor_nominates_by_nip_from_another_opd(w, client, login):
     response = client.post(_url(w) + "/undang", data={"nip": nip, "group": GROUP_OTHER})
     assert response.status_code == 302
     n = db.session.scalar(select(RaterNomination))
-    assert (n.rater_id, n.group, n.status) == (w.outsider.id, GROUP_OTHER, NOMINATION_INVITED)
-    assert n.due_on is not None
+    assert (n.rater_id, n.group, n.status) == (w.outsider.id, GROUP_OTHER, NOMINATION_PREPARED)
+    assert n.due_on is None  # set when the invitation is sent
     page = client.get(_url(w)).get_data(as_text=True)
     assert w.outsider.full_name in page
 
@@ -185,7 +210,7 @@ def test_subject_proposes_and_assessor_decides(w, client, login):
     assert client.post(f"/360/nominasi/{b.id}/tidak-setujui").status_code == 302
     db.session.refresh(a)
     db.session.refresh(b)
-    assert a.status == NOMINATION_INVITED and b.status == NOMINATION_REJECTED
+    assert a.status == NOMINATION_PREPARED and b.status == NOMINATION_REJECTED
 
 
 def test_subject_may_withdraw_only_own_pending_proposal(w, client, login):
@@ -214,23 +239,28 @@ def test_nobody_sees_per_rater_answered_state(w, client, login, who):
     cleaned = []
     for row, nid in ((row_a, answered.id), (row_p, pending.id)):
         rater, n = strip[nid]
-        row = row.replace(rater.full_name, "X").replace(format_nip(rater.nip), "N").replace(str(n.id), "I")
+        row = row.replace(rater.full_name, "X").replace(format_nip(rater.nip), "N")
+        row = row.replace(f"nominasi/{n.id}/", "nominasi/I/").replace(f"reason-{n.id}", "reason-I")
         row = re.sub(r'name="csrf_token" value="[^"]*"', "", row)
         cleaned.append(row)
     assert cleaned[0] == cleaned[1]
     for marker in ("Sudah mengisi</", "sudah mengisi kuesioner", "Selesai"):
         assert marker not in row_a
-    assert "Sudah mengisi (jumlah)" in page and "<strong>1</strong>" in page  # the overall count only
+    assert "Jawaban masuk: <strong>kurang dari 3</strong>" in page  # not even the overall count of one
 
 
-def test_remove_refused_after_answer(w, client, login):
-    answered = _invite(w, w.peers[0])
+def test_remove_refused_once_the_window_opened_answered_or_not(w, client, login):
+    answered, silent = _invite(w, w.peers[0]), _invite(w, w.peers[1])
     complete(answered)
     login(w.u_assessor)
-    response = client.post(f"/360/nominasi/{answered.id}/hapus")
-    assert response.status_code == 422
-    assert "sudah mengirim kuesioner" in response.get_data(as_text=True)
+    bodies = []
+    for n in (answered, silent):
+        response = client.post(f"/360/nominasi/{n.id}/hapus")
+        assert response.status_code == 422
+        bodies.append(re.sub(r'value="[^"]+"', "", response.get_data(as_text=True)))
+    assert bodies[0] == bodies[1] and "tidak dapat dihapus" in bodies[0]
     assert db.session.get(RaterNomination, answered.id) is not None
+    assert db.session.get(RaterNomination, silent.id) is not None
 
 
 def test_replace_declined_rater(w, client, login):
@@ -255,18 +285,38 @@ def test_replace_declined_rater(w, client, login):
     assert "Sedang tugas belajar" not in client.get(_url(w)).get_data(as_text=True)  # reasons are for the assessor
 
 
-def test_remind_sets_reminded_at_and_says_how_many(w, client, login):
-    a, b, c = _invite(w, w.peers[0]), _invite(w, w.peers[1]), _invite(w, w.peers[2])
+def test_remind_once_a_day_without_saying_how_many(w, client, login):
+    a, _b, c = _invite(w, w.peers[0]), _invite(w, w.peers[1]), _invite(w, w.peers[2])
     complete(a)
     c.status = NOMINATION_DECLINED
     db.session.commit()
     login(w.u_assessor)
     response = client.post(_url(w) + "/ingatkan", follow_redirects=True)
     body = response.get_data(as_text=True)
-    assert "Pengingat dikirim kepada 1 penilai" in body
-    for n in (a, b, c):
-        db.session.refresh(n)
-    assert b.reminded_at is not None and a.reminded_at is None and c.reminded_at is None
+    assert "Pengingat dikirim kepada setiap penilai yang belum mengisi." in body
+    assert not re.search(r"kepada \d+ penilai", body)
+    again = client.post(_url(w) + "/ingatkan", headers=HTMX)
+    assert again.status_code == 422 and "sudah dikirim hari ini" in again.get_data(as_text=True)
+    from portal.assessment.models import ReminderRound
+
+    assert db.session.query(ReminderRound).count() == 1
+
+
+def test_send_invitations_refuses_a_combined_bucket_of_one_and_explains(w, client, login):
+    for peer in w.peers[:3]:
+        _invite(w, peer, status=NOMINATION_PREPARED)
+    lone = _invite(w, w.subs[0], group="bawahan", status=NOMINATION_PREPARED)
+    login(w.u_assessor)
+    page = client.get(_url(w)).get_data(as_text=True)
+    assert "Kirim undangan (4 penilai)" in page and "Undangan belum dapat dikirim" in page
+    response = client.post(_url(w) + "/kirim", headers=HTMX)
+    assert response.status_code == 422 and "<html" not in response.get_data(as_text=True)
+    db.session.refresh(lone)
+    assert lone.status == NOMINATION_PREPARED
+    # taking the lone subordinate off the list makes it sendable
+    assert client.post(f"/360/nominasi/{lone.id}/hapus").status_code == 302
+    response = client.post(_url(w) + "/kirim", follow_redirects=True)
+    assert "Undangan dikirim kepada 3 penilai." in response.get_data(as_text=True)
 
 
 def test_htmx_fragment_and_no_js_page(w, client, login):
@@ -325,10 +375,11 @@ def test_team_page_query_count_flat(w, client, login, queries, make_employee):
 def test_progress_counts_with_completion_tokens(w, client, login, make_skp):
     from portal.assessment.models import SelfAssessment
 
-    a, b, c = _invite(w, w.peers[0]), _invite(w, w.peers[1]), _invite(w, w.peers[2])
+    a, b, c, d = (_invite(w, p) for p in w.peers[:4])
     _invite(w, w.outsider, group=GROUP_OTHER, status=NOMINATION_PROPOSED)
     complete(a)
     complete(b)
+    complete(d)
     c.status = NOMINATION_DECLINED
     skp = make_skp(w.subject, w.period, status="disetujui")
     db.session.add(SelfAssessment(employee_id=w.subject.id, phase_id=w.phase.id, skp_id=skp.id, status="diajukan"))
@@ -337,8 +388,8 @@ def test_progress_counts_with_completion_tokens(w, client, login, make_skp):
         login(user)
         page = client.get(f"/360/progres?jendela={w.phase.id}").get_data(as_text=True)
         row = re.search(rf'<tr id="progress-360-{w.subject.id}">(.*?)</tr>', page, re.S).group(1)
-        numbers = re.findall(r'<td class="num">(\d+)</td>', row)
-        assert numbers == ["2", "2", "1"], user  # invited (still open or answered), answered, declined
+        numbers = re.findall(r'<td class="num">([^<]+)</td>', row)
+        assert numbers == ["3", "paling sedikit 3", "1"], user  # invited, answered (in steps of 3), declined
         assert "Diajukan" in row
         for rater in w.peers[:3]:
             assert rater.full_name not in row  # never who
@@ -388,5 +439,7 @@ def test_readers_see_nominations_without_controls(w, client, login, who):
     login(_user(w, who))
     page = client.get(_url(w)).get_data(as_text=True)
     assert w.peers[0].full_name in page and w.peers[1].full_name in page
-    for control in ("Undang penilai lain", "Usulkan penilai", "Setujui", "Hapus", "Kirim pengingat", "/undang"):
+    for control in ("Undang penilai lain", "Usulkan penilai", "Setujui", "Hapus", "Kirim pengingat", "/undang",
+                    "/kirim"):
         assert control not in page
+    assert ("Batalkan undangan" in page) is (who == "admin")  # the admin's correction, on sent invitations

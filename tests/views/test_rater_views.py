@@ -19,6 +19,7 @@ from portal.assessment.models import (
     RaterCompletion,
     RaterDraft,
     RaterNomination,
+    ReminderRound,
 )
 from portal.core.audit import AuditLog
 from portal.core.timeutil import local_today
@@ -81,7 +82,9 @@ def url(nomination):
 def test_task_list_shows_own_invitations_with_progress_and_reminder(client, login):
     world = make_world()
     mine = world.nominations[0]
-    mine.reminded_at = dt.datetime(2026, 3, 2, 3, 0)
+    mine.created_at = dt.datetime(2026, 3, 1, 3, 0)
+    db.session.add(ReminderRound(subject_id=world.subject.id, phase_id=world.phase.id,
+                                 sent_at=dt.datetime(2026, 3, 2, 3, 0)))
     mine.due_on = local_today() + dt.timedelta(days=5)
     other_subject = make_employee("Pegawai Kedua", unit=world.subject.unit, superior=world.assessor)
     second = nominate(other_subject, world.raters[0], world.phase)
@@ -146,8 +149,10 @@ def test_task_list_htmx_returns_the_fragment(client, login):
 def _subjects(world, n):
     for i in range(n):
         subject = make_employee(f"Subjek {i}", unit=world.subject.unit, superior=world.assessor)
-        nominate(subject, world.outsider, world.phase, due_on=local_today() + dt.timedelta(days=i % 7),
-                 reminded_at=dt.datetime(2026, 1, 1) if i % 2 else None)
+        nominate(subject, world.outsider, world.phase, due_on=local_today() + dt.timedelta(days=i % 7))
+        if i % 2:
+            db.session.add(ReminderRound(subject_id=subject.id, phase_id=world.phase.id,
+                                         sent_at=dt.datetime(2026, 1, 1)))
         if i % 3 == 0:
             nomination = db.session.scalar(select(RaterNomination).order_by(RaterNomination.id.desc()))
             db.session.add(RaterDraft(token=rules.opaque_token(SECRET, "draft", nomination.id),
@@ -292,12 +297,30 @@ def test_submit_without_csrf_is_rejected(client, login):
     assert db.session.query(FeedbackBucket).count() == 0
 
 
-def test_superior_alone_goes_to_the_combined_bucket(client, login):
+def test_superior_alone_waits_and_keeps_a_draft(client, login):
+    """A superior alone would be the only author of the combined bucket: the answer is kept as a draft and the
+    page says why (nothing is stored in a bucket)."""
     world = make_world()
     boss = make_employee("Atasan Lain", unit=world.subject.unit)
     n = nominate(world.subject, boss, world.phase, group=GROUP_SUPERIOR)
     login(make_user(employee=boss))
-    assert client.post(url(n), data=answer_data(world.item_ids)).status_code == 302
+    response = client.post(url(n), data=answer_data(world.item_ids, keep="Catatan atasan"))
+    assert response.status_code == 409
+    assert "belum dapat dikirim" in response.get_data(as_text=True)
+    assert db.session.scalar(select(FeedbackBucket.bucket)) is None
+    draft = db.session.get(RaterDraft, rules.opaque_token(SECRET, "draft", n.id))
+    assert draft is not None and draft.payload["keep"] == "Catatan atasan"
+    assert "belum dapat dikirim" in client.get(url(n)).get_data(as_text=True)
+
+
+def test_superiors_together_with_others_go_to_the_combined_bucket(client, login):
+    world = make_world()
+    bosses = [make_employee(f"Atasan Lain {i}", unit=world.subject.unit) for i in range(2)]
+    other = make_employee("Pihak Lain", unit=world.subject.unit)
+    ns = [nominate(world.subject, boss, world.phase, group=GROUP_SUPERIOR) for boss in bosses]
+    nominate(world.subject, other, world.phase, group="lainnya")
+    login(make_user(employee=bosses[0]))
+    assert client.post(url(ns[0]), data=answer_data(world.item_ids)).status_code == 302
     assert db.session.scalar(select(FeedbackBucket.bucket)) == "gabungan"
 
 

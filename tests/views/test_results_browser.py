@@ -7,13 +7,14 @@ import re
 import pytest
 
 from portal.assessment.models import GROUP_PEER
-from tests.views.test_results import add_bucket, add_self, make_world, uniform
+from portal.extensions import db
+from tests.views.test_results import CLOSED, OPEN, add_bucket, add_self, make_world, uniform
 
 pytestmark = pytest.mark.browser
 
 
 def test_assessor_input_then_results_with_chart(page, browser_login):
-    world = make_world()
+    world = make_world(window=OPEN)
     add_bucket(world, GROUP_PEER, [uniform(world, 4), uniform(world, 5), uniform(world, 3)],
                keep=["Selalu membantu"], improve=["Balas surel lebih cepat"])
     add_self(world, uniform(world, 5), ratings=["di_atas"])
@@ -27,6 +28,8 @@ def test_assessor_input_then_results_with_chart(page, browser_login):
     page.get_by_label("Yang perlu dipertahankan").fill("Laporan selalu rapi")
     page.get_by_role("button", name="Kirim masukan").click()
     page.get_by_text("tersimpan dan tampil di halaman hasil 360").wait_for()  # htmx follows HX-Redirect
+    world.phase.opens_on, world.phase.closes_on = CLOSED  # the window closes: the results are released
+    db.session.commit()
 
     page.get_by_role("link", name="Lihat hasil 360").click()
     page.get_by_role("heading", name="Hasil Umpan Balik 360").wait_for()
