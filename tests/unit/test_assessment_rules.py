@@ -86,3 +86,61 @@ def test_opaque_token_depends_on_secret_and_id():
     a = rules.opaque_token("s1", "completion", 1)
     assert a != rules.opaque_token("s2", "completion", 1) != rules.opaque_token("s1", "completion", 2)
     assert len(a) == 64 and a == rules.opaque_token("s1", "completion", 1)
+
+
+# --- Buckets fixed at invitation, progress bands, releases (issue 8) ---------------------------------------
+
+
+@pytest.mark.parametrize("existing, new, expected", [
+    ({}, {GROUP_PEER: 3}, {GROUP_PEER: GROUP_PEER}),
+    ({}, {GROUP_PEER: 2}, {GROUP_PEER: BUCKET_COMBINED}),
+    ({GROUP_PEER: 3}, {GROUP_PEER: 1}, {GROUP_PEER: GROUP_PEER}),  # a late peer joins the group's own bucket
+    ({GROUP_PEER: 2}, {GROUP_PEER: 1}, {GROUP_PEER: GROUP_PEER}),  # a replacement restores a shrunk bucket
+    ({BUCKET_COMBINED: 2}, {GROUP_SUBORDINATE: 1}, {GROUP_SUBORDINATE: BUCKET_COMBINED}),
+    ({}, {GROUP_PEER: 0}, {}),
+])
+def test_assign_buckets(existing, new, expected):
+    assert rules.assign_buckets(existing, new, 3) == expected
+
+
+@pytest.mark.parametrize("per_bucket, small", [
+    ({GROUP_PEER: 3}, []),
+    ({GROUP_PEER: 3, BUCKET_COMBINED: 1}, [BUCKET_COMBINED]),  # the combined bucket of one (issue 8, finding 4)
+    ({GROUP_PEER: 3, BUCKET_COMBINED: 2}, [BUCKET_COMBINED]),
+    ({GROUP_PEER: 3, BUCKET_COMBINED: 3}, []),
+    ({GROUP_PEER: 2}, [GROUP_PEER]),  # a group bucket that shrank after a decline
+    ({GROUP_PEER: 0, BUCKET_COMBINED: 0}, []),
+])
+def test_small_buckets(per_bucket, small):
+    assert rules.small_buckets(per_bucket, 3) == small
+
+
+def test_buckets_after_adds_the_new_raters_where_assigned():
+    assignment = rules.assign_buckets({GROUP_PEER: 3}, {GROUP_PEER: 1, GROUP_OTHER: 2, GROUP_SUBORDINATE: 1}, 3)
+    after = rules.buckets_after({GROUP_PEER: 3}, {GROUP_PEER: 1, GROUP_OTHER: 2, GROUP_SUBORDINATE: 1}, assignment)
+    assert after == {GROUP_PEER: 4, BUCKET_COMBINED: 3}
+
+
+@pytest.mark.parametrize("answered, band", [(0, 0), (1, 0), (2, 0), (3, 3), (4, 3), (5, 3), (6, 6), (8, 6)])
+def test_answered_band_moves_only_in_steps_of_the_threshold(answered, band):
+    assert rules.answered_band(answered, 3) == band
+
+
+def test_answered_band_never_moves_by_one_answer():
+    for threshold in (2, 3, 4, 5):
+        steps = [n for n in range(1, 30) if rules.answered_band(n, threshold) != rules.answered_band(n - 1, threshold)]
+        assert all(rules.answered_band(n, threshold) - rules.answered_band(n - 1, threshold) == threshold
+                   for n in steps)
+
+
+@pytest.mark.parametrize("live, released, expected", [
+    ({GROUP_PEER: 3, BUCKET_COMBINED: 1}, None, {GROUP_PEER, BUCKET_COMBINED}),  # first release: everything
+    ({GROUP_PEER: 0}, None, set()),
+    ({GROUP_PEER: 4}, {GROUP_PEER: 3}, set()),  # one late answer: held
+    ({GROUP_PEER: 5}, {GROUP_PEER: 3}, set()),  # two: held
+    ({GROUP_PEER: 6}, {GROUP_PEER: 3}, {GROUP_PEER}),  # three: released together
+    ({GROUP_PEER: 3, BUCKET_COMBINED: 2}, {GROUP_PEER: 3}, set()),  # a new bucket below the threshold: held
+    ({GROUP_PEER: 3, BUCKET_COMBINED: 3}, {GROUP_PEER: 3}, {BUCKET_COMBINED}),
+])
+def test_buckets_to_release(live, released, expected):
+    assert rules.buckets_to_release(live, released, 3) == expected
