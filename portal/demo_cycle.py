@@ -8,6 +8,9 @@ services the screens use (with simulated dates), so the demo data obeys the same
   and some evidence and feedback for every quarter that has ended;
 - planning is reopened for Puskesmas Sukamaju (staff who moved there), whose SKPs show the other states: draft,
   submitted, returned with a note, and one still to be written; one BKPSDM employee has a revision in draft;
+- last year's period holds the education office's demo team (approved SKPs, a year of realisation), so that the
+  demo has a history and a closed evaluation window on any date;
+- 360 input in the latest closed periodic window: a released result and a reopened window whose results wait;
 - every demo employee can sign in with their NIP and ``DEMO_STAFF_PASSWORD``.
 """
 
@@ -108,6 +111,7 @@ class CycleResult:
     skps: dict[str, Skp] = field(default_factory=dict)  # by state label ("draft", "diajukan", …) and by key
     accounts_added: int = 0
     feedback360: dict = field(default_factory=dict)  # the 360 window and its complete/incomplete subjects
+    previous: Period | None = None  # last year's period (the education office's demo team)
 
 
 class DemoActor:
@@ -346,6 +350,8 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
     db.session.flush()
     from flask import current_app
 
+    cycle.previous = load_previous_year(result, users, today, rng)
+    db.session.flush()
     cycle.feedback360 = load_demo_360(result, cycle, users, today, current_app.config["SECRET_KEY"])
     return cycle
 
@@ -447,22 +453,58 @@ def _answers(rng: random.Random, item_ids: list[int], keep: str = "", improve: s
     return {"scores": scores, "keep": keep, "improve": improve}
 
 
+def load_previous_year(result: DemoResult, users: dict[int, User], today: dt.date, rng: random.Random) -> Period:
+    """Last year's period for the education office's demo team (the Kepala Dinas, kabid.dikdas and the Bidang
+    Pembinaan SD): SKPs approved in last January and a year of realisation. It gives the demo a history, and a
+    closed evaluation window with 360 input whatever the date the demo is loaded on (between January and
+    mid-April no window of the current year has closed yet)."""
+    admin = result.users["admin"]
+    period = period_services.create_period(admin, today.year - 1, None, FREQUENCY_QUARTERLY)
+    planning = period_services.find_phase(period, PHASE_PLANNING)
+    plan_day, decide_day = planning.opens_on + dt.timedelta(days=7), planning.opens_on + dt.timedelta(days=16)
+    kabid = result.employees["kabid.dikdas"]
+    team = [result.employees["kadis.pendidikan"], kabid,
+            *sorted((e for e in kabid.subordinates if e.active), key=lambda e: e.id)]
+    opd_names = {u.id: u.name for u in result.units.values() if u.parent_id is None}
+    skps: dict[int, Skp] = {}
+    for employee in _hierarchy_order(team):
+        actor = users[employee.id]
+        skp = _write_skp(actor, employee, period, opd_names, skps, rng)
+        skps[employee.id] = skp
+        flow.submit_skp(actor, skp, today=plan_day, now=_at(plan_day), version=skp.version_id)
+        db.session.flush()
+        flow.approve_skp(users[employee.assessor.id], skp, today=decide_day, now=_at(decide_day, 10),
+                         version=skp.version_id)
+        db.session.flush()
+    for skp in skps.values():
+        _record_progress(users, skp, period, rng, today)
+    return period
+
+
+def _latest_closed_window(periods: list[Period], today: dt.date):
+    from portal.assessment import common
+
+    closed = [w for period in periods for w in common.windows(period)
+              if w.kind == "evaluasi_periodik" and w.closes_on < today]
+    return max(closed, key=lambda w: w.closes_on, default=None)
+
+
 def load_demo_360(result: DemoResult, cycle: CycleResult, users: dict[int, User], today: dt.date,
                   secret: str, *, seed: int = 360) -> dict:
-    """The last periodic window that has closed: `pegawai` has a complete 360 (self-assessment, six raters of whom
-    one declined and was replaced, the assessor's input), a Kepala Seksi an incomplete one (one answer, one
-    decline, one open request). That window is reopened for the Kepala Seksi so that `pegawai` still has an open
-    questionnaire to try."""
-    from portal.assessment import common, nomination_services, rater_services, results_services, self_services
+    """The latest periodic window that has closed (this year's, or last year's before mid-April): `pegawai` has a
+    complete 360 (self-assessment, six raters of whom one declined and was replaced, the assessor's input),
+    released when the window closed. A Kepala Seksi has an incomplete one (one answer, one decline, two open
+    requests, one of them pegawai's); the window is reopened for them, so their results wait for it to close and
+    `pegawai` has an open questionnaire to try."""
+    from portal.assessment import common, nomination_services, rater_services, release, results_services, self_services
     from portal.assessment.models import GROUP_OTHER, GROUP_PEER
     from portal.assessment.rater_services import NOT_APPLICABLE
 
     rng = random.Random(seed)
-    period = cycle.period
-    closed = [w for w in common.windows(period) if w.kind == "evaluasi_periodik" and w.closes_on < today]
-    if not closed:
+    window = _latest_closed_window([p for p in (cycle.previous, cycle.period) if p is not None], today)
+    if window is None:
         return {}
-    window = closed[-1]
+    period = window.period
     day = window.opens_on + dt.timedelta(days=1)
     items = common.ensure_items(period)
     item_ids = [item.id for item in items]
@@ -483,17 +525,20 @@ def load_demo_360(result: DemoResult, cycle: CycleResult, users: dict[int, User]
         rater_services.submit_answers(secret, nomination, raw, item_ids, when)
         db.session.flush()
 
-    # Complete: pegawai.
+    # Complete: pegawai. Three peers and three others, sent at once; one peer declines and is replaced.
     peers = reports[:3]
     nominations = [nomination_services.nominate(kabid_user, pegawai, window, p, GROUP_PEER, day) for p in peers]
     nominations += [nomination_services.nominate(kabid_user, pegawai, window, o, GROUP_OTHER, day)
                     for o in others_pool[:3]]
+    nomination_services.send_invitations(kabid_user, pegawai, window, day)
     db.session.flush()
     declined = nominations[2]
     rater_services.decline_nomination(users[declined.rater_id], secret, declined,
                                       "Sedang tugas belajar di luar daerah selama masa evaluasi.")
     replacement = nomination_services.replace(kabid_user, declined, others_pool[3], day)
     db.session.flush()
+    nomination_services.remind(kabid_user, pegawai, window, _at(day + dt.timedelta(days=1), 8),
+                               day + dt.timedelta(days=1))
     for n, nomination in enumerate(n for n in nominations if n.id != declined.id):
         answer(nomination, KEEP_COMMENTS[n % 4], IMPROVE_COMMENTS[n % 4] if n % 2 else "")
     answer(replacement, KEEP_COMMENTS[3], IMPROVE_COMMENTS[0])
@@ -518,11 +563,15 @@ def load_demo_360(result: DemoResult, cycle: CycleResult, users: dict[int, User]
         comment_improve="Perlu lebih aktif mengusulkan perbaikan layanan.",
         submit=True, today=day, now=_at(day, 15))
     db.session.flush()
+    # Released the day after the window closed (what the first visit after the close does).
+    release.release_results(pegawai, window, window.closes_on + dt.timedelta(days=1))
+    db.session.flush()
 
     # Incomplete: the Kepala Seksi; the window is reopened for them so that pegawai's request is still open.
-    kasi_peers = [e for e in reports if e.id != kasi.id][:2] + [pegawai]
+    kasi_peers = [e for e in reports if e.id != kasi.id][:3] + [pegawai]
     kasi_nominations = [nomination_services.nominate(kabid_user, kasi, window, p, GROUP_PEER, day)
                         for p in kasi_peers]
+    nomination_services.send_invitations(kabid_user, kasi, window, day)
     db.session.flush()
     answer(kasi_nominations[0], KEEP_COMMENTS[1], IMPROVE_COMMENTS[2])
     rater_services.decline_nomination(users[kasi_nominations[1].rater_id], secret, kasi_nominations[1],

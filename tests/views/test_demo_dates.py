@@ -1,0 +1,56 @@
+"""The demo is alive on any date: loaded on days across the year, every demo login's pages open and the 360 shows
+a released result and a window whose results wait for it to close. The clock is moved with time-machine, so the
+pages see the same day the demo was loaded on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from portal.assessment.models import ResultRelease
+from portal.demo import load_demo
+from portal.demo_cycle import load_demo_cycle
+from portal.extensions import db
+
+# January (last year's windows only), just after the first quarter's window, inside a window, the year's end.
+DAYS = [dt.date(2026, 1, 12), dt.date(2026, 4, 20), dt.date(2026, 10, 6), dt.date(2026, 12, 31)]
+PAGES = {
+    "pegawai": ["/", "/skp/", "/penilaian-diri", "/permintaan-umpan-balik"],
+    "kabid.dikdas": ["/", "/skp/tim", "/360"],
+    "kadis.pendidikan": ["/", "/360/progres"],
+    "admin": ["/", "/periode", "/360/progres"],
+    "auditor": ["/", "/admin/audit"],
+}
+
+
+@pytest.mark.parametrize("day", DAYS, ids=[d.isoformat() for d in DAYS])
+def test_the_demo_on_any_date(app, login, day):
+    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=ZoneInfo("Asia/Jakarta")), tick=False):
+        result = load_demo(today=day)
+        cycle = load_demo_cycle(result, day)
+        db.session.commit()
+        info = cycle.feedback360
+        assert info, "no closed evaluation window with 360 input"
+        window, pegawai, kasi = info["window"], info["complete"], info["incomplete"]
+        assert window.closes_on < day
+        assert cycle.previous is not None and cycle.previous.year == day.year - 1
+
+        for username, paths in PAGES.items():
+            client = login(result.users[username], app.test_client())
+            for path in paths:
+                assert client.get(path, follow_redirects=True).status_code == 200, (day, username, path)
+
+        employee = login(result.users["pegawai"], app.test_client())
+        released = employee.get(f"/360/{pegawai.id}/{window.id}/hasil").get_data(as_text=True)
+        assert "Dirilis" in released and re.search(r"Rekan kerja setingkat: 3 jawaban", released)
+        assert db.session.scalar(select(ResultRelease.released_on).where(
+            ResultRelease.subject_id == pegawai.id)) == window.closes_on + dt.timedelta(days=1)
+        # pegawai still has the Kepala Seksi's questionnaire: the window is reopened for that employee.
+        assert kasi.nama in employee.get("/permintaan-umpan-balik").get_data(as_text=True)
+        assessor = login(result.users["kabid.dikdas"], app.test_client())
+        assert "Hasil belum dirilis" in assessor.get(f"/360/{kasi.id}/{window.id}/hasil").get_data(as_text=True)
