@@ -17,6 +17,15 @@ from portal.assessment.models import (  # noqa: F401
 )
 from portal.auth.models import LoginAttempt, User  # noqa: F401
 from portal.core.audit import AuditLog  # noqa: F401
+from portal.evaluation.models import (  # noqa: F401
+    Appeal,
+    AppealAttachment,
+    AppealStatement,
+    DistributionRule,
+    Evaluation,
+    EvaluationDocument,
+    UnitAchievement,
+)
 from portal.imports.models import ImportBatch, ImportRow  # noqa: F401
 from portal.org.models import (  # noqa: F401
     ActingAssignment,

@@ -112,7 +112,7 @@ def _event(skp: Skp, actor, from_status: str | None, to_status: str, now: dt.dat
     return event
 
 
-def _person(employee: Employee | None) -> dict | None:
+def person_snapshot(employee: Employee | None) -> dict | None:
     if employee is None:
         return None
     golongan = employee.golongan
@@ -130,7 +130,8 @@ def _person(employee: Employee | None) -> dict | None:
 def snapshot(skp: Skp, now: dt.datetime) -> dict:
     """Names, NIP, pangkat/golongan, jabatan and unit of both people as they are now: the signed document keeps
     them even when people are promoted or move later."""
-    return {"pegawai": _person(skp.employee), "penilai": _person(skp.assessor), "diambil": now.isoformat()}
+    return {"pegawai": person_snapshot(skp.employee), "penilai": person_snapshot(skp.assessor),
+            "diambil": now.isoformat()}
 
 
 def _touch(skp: Skp, now: dt.datetime) -> None:
@@ -247,7 +248,7 @@ def _decide(action: str, actor, skp: Skp, note: str, today: dt.date, now: dt.dat
     if action == rules.APPROVE:
         fresh = snapshot(skp, now)
         if acting:
-            fresh["atasan_penilai"] = _person(actor.employee)
+            fresh["atasan_penilai"] = person_snapshot(actor.employee)
         skp.snapshot = fresh
     _touch(skp, now)
     event = _event(skp, actor, transition.source, transition.target, now, note, acting_as_superior=acting)
@@ -473,6 +474,16 @@ def team_counts(assessor_id: int, period: Period) -> dict[str, int]:
     for name, n in rows:
         counts[name] = counts.get(name, 0) + n
     return counts
+
+
+def submitted_count(assessor_id: int, period: Period) -> int:
+    """How many current SKPs of the assessor's team wait for the assessor's decision (the "Diajukan" tab of the
+    team board; one query)."""
+    return db.session.scalar(
+        select(func.count(Skp.id)).join(Employee, Employee.id == Skp.employee_id)
+        .where(_team_filter(assessor_id), Skp.period_id == period.id, Skp.is_current.is_(True),
+               Skp.status == STATUS_SUBMITTED)
+    ) or 0
 
 
 def _paged(stmt, number: int, per_page: int) -> tuple[list, int, int]:
