@@ -26,11 +26,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     import portal.models  # noqa: F401  (the whole schema, for create_all and Alembic)
 
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route is added: every ``<int:…>`` in a route accepts only ids (1..2**63-1), else 404."""
+    from portal.core.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -54,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.assessment.views import bp as assessment_bp
     from portal.audit.views import bp as audit_bp
+    from portal.evaluation.views import bp as evaluation_bp
     from portal.auth.views import bp as auth_bp
     from portal.imports.views import bp as imports_bp
     from portal.main.views import bp as main_bp
@@ -71,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(skp_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(assessment_bp)
+    app.register_blueprint(evaluation_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
