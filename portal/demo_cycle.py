@@ -112,6 +112,7 @@ class CycleResult:
     accounts_added: int = 0
     feedback360: dict = field(default_factory=dict)  # the 360 window and its complete/incomplete subjects
     previous: Period | None = None  # last year's period (the education office's demo team)
+    evaluations: dict = field(default_factory=dict)  # the evaluation windows and the appealed evaluation
 
 
 class DemoActor:
@@ -353,6 +354,10 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
     cycle.previous = load_previous_year(result, users, today, rng)
     db.session.flush()
     cycle.feedback360 = load_demo_360(result, cycle, users, today, current_app.config["SECRET_KEY"])
+    db.session.flush()
+    from portal.demo_evaluation import load_demo_evaluations
+
+    cycle.evaluations = load_demo_evaluations(result, cycle, users, today)
     return cycle
 
 

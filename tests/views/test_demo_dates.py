@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import select
 
 from portal.assessment.models import ResultRelease
+from portal.evaluation.models import Evaluation
 from portal.demo import load_demo
 from portal.demo_cycle import load_demo_cycle
 from portal.extensions import db
@@ -20,11 +21,11 @@ from portal.extensions import db
 # January (last year's windows only), just after the first quarter's window, inside a window, the year's end.
 DAYS = [dt.date(2026, 1, 12), dt.date(2026, 4, 20), dt.date(2026, 10, 6), dt.date(2026, 12, 31)]
 PAGES = {
-    "pegawai": ["/", "/skp/", "/penilaian-diri", "/permintaan-umpan-balik"],
-    "kabid.dikdas": ["/", "/skp/tim", "/360"],
-    "kadis.pendidikan": ["/", "/360/progres"],
-    "admin": ["/", "/periode", "/360/progres"],
-    "auditor": ["/", "/admin/audit"],
+    "pegawai": ["/", "/skp/", "/penilaian-diri", "/permintaan-umpan-balik", "/evaluasi/saya"],
+    "kabid.dikdas": ["/", "/skp/tim", "/360", "/evaluasi", "/keberatan"],
+    "kadis.pendidikan": ["/", "/360/progres", "/evaluasi", "/evaluasi/unit", "/keberatan"],
+    "admin": ["/", "/periode", "/360/progres", "/evaluasi/terlambat", "/evaluasi/pola-distribusi"],
+    "auditor": ["/", "/admin/audit", "/evaluasi/unit"],
 }
 
 
@@ -54,3 +55,17 @@ def test_the_demo_on_any_date(app, login, day):
         assert kasi.nama in employee.get("/permintaan-umpan-balik").get_data(as_text=True)
         assessor = login(result.users["kabid.dikdas"], app.test_client())
         assert "Hasil belum dirilis" in assessor.get(f"/360/{kasi.id}/{window.id}/hasil").get_data(as_text=True)
+
+        # Evaluations: delivered and appealed (a changed decision, version 2) in the earlier window; final, sent
+        # back and overdue drafts in the latest; the Kepala Seksi can be rated now (window reopened for them).
+        evaluations = cycle.evaluations
+        statuses = set(db.session.scalars(select(Evaluation.status)))
+        assert {"diserahkan", "final", "dikembalikan", "draft"} <= statuses
+        mine = employee.get("/evaluasi/saya").get_data(as_text=True)
+        assert "Dokumen versi 2" in mine and "Diterima" in mine
+        kadis = login(result.users["kadis.pendidikan"], app.test_client())
+        assert "Menunggu keputusan Anda" in kadis.get("/keberatan").get_data(as_text=True)
+        queue = kadis.get(f"/evaluasi?jendela={evaluations['latest'].id}").get_data(as_text=True)
+        assert "Sebagai Atasan Pejabat Penilai Kinerja" in queue
+        score = assessor.get(f"/evaluasi/{kasi.id}/{evaluations['latest'].id}").get_data(as_text=True)
+        assert 'value="finalkan"' in score  # kabid.dikdas can run the whole path now
