@@ -114,11 +114,8 @@ def load_demo_evaluations(result, cycle: CycleResult, users: dict, today: dt.dat
     states = {}
     rest = [e for e in team if kasi is None or e.id != kasi.id]
     for n, employee in enumerate(rest):
-        if n % 3 == 2:
-            evaluation = rate(employee, latest, n, day, finalise=False)  # left as a draft: overdue after the close
-        else:
-            evaluation = rate(employee, latest, n, day)
-        states[employee.id] = evaluation
+        # every third is left as a draft: overdue after the close, in the Kepala Dinas's queue
+        states[employee.id] = rate(employee, latest, n, day, finalise=n % 3 != 2)
     returned = next((e for e in states.values() if e.status == "final" and e.employee_id != pegawai.id), None)
     if returned is not None:
         evaluation_services.send_back(kadis_user, returned, "Bandingkan dengan capaian IKU bidang sebelum difinalkan.",

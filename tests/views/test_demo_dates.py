@@ -13,9 +13,9 @@ import time_machine
 from sqlalchemy import select
 
 from portal.assessment.models import ResultRelease
-from portal.evaluation.models import Evaluation
 from portal.demo import load_demo
 from portal.demo_cycle import load_demo_cycle
+from portal.evaluation.models import Evaluation
 from portal.extensions import db
 
 # January (last year's windows only), just after the first quarter's window, inside a window, the year's end.
