@@ -73,5 +73,8 @@ def build_config(instance_path: str) -> dict:
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")),
         "LOGIN_MAX_FAILURES_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_ACCOUNT", "5")),
         "LOGIN_MAX_FAILURES_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_ADDRESS", "20")),
+        # Public document verification (/verifikasi): lookups per client address per window, in the database.
+        "VERIFY_MAX_LOOKUPS": int(os.environ.get("VERIFY_MAX_LOOKUPS", "30")),
+        "VERIFY_WINDOW_MINUTES": int(os.environ.get("VERIFY_WINDOW_MINUTES", "10")),
         "PAGE_SIZE": 25,
     }

@@ -26,6 +26,7 @@ from portal.evaluation.models import (  # noqa: F401
     EvaluationDocument,
     UnitAchievement,
 )
+from portal.evaluation.verification import VerificationLookup  # noqa: F401
 from portal.imports.models import ImportBatch, ImportRow  # noqa: F401
 from portal.org.models import (  # noqa: F401
     ActingAssignment,
