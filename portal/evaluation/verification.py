@@ -19,14 +19,14 @@ from sqlalchemy import Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.evaluation.models import EvaluationDocument
-from portal.evaluation.services import _CODE_ALPHABET, fingerprint
+from portal.evaluation.services import CODE_ALPHABET, fingerprint
 from portal.extensions import db
 
 CODE_INPUT_MAX = 64  # longer input is not a code (and is never echoed back)
 FINGERPRINT_SHOWN = 16  # hex digits of the SHA-256 printed on the paper and shown on the page
 
 _SEPARATORS = re.compile(r"[\s\-_.]+")
-_CODE_CHARS = frozenset(_CODE_ALPHABET)
+_CODE_CHARS = frozenset(CODE_ALPHABET)
 
 
 class VerificationLookup(db.Model):
