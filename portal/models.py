@@ -17,6 +17,16 @@ from portal.assessment.models import (  # noqa: F401
 )
 from portal.auth.models import LoginAttempt, User  # noqa: F401
 from portal.core.audit import AuditLog  # noqa: F401
+from portal.dialog.models import (  # noqa: F401
+    CoachingMeeting,
+    CoachingRecord,
+    Counsellor,
+    CounsellingNote,
+    CounsellingReferral,
+    DialogAction,
+    DialogSession,
+    TalkingPoint,
+)
 from portal.evaluation.models import (  # noqa: F401
     Appeal,
     AppealAttachment,
