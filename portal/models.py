@@ -20,9 +20,9 @@ from portal.core.audit import AuditLog  # noqa: F401
 from portal.dialog.models import (  # noqa: F401
     CoachingMeeting,
     CoachingRecord,
-    Counsellor,
     CounsellingNote,
     CounsellingReferral,
+    Counsellor,
     DialogAction,
     DialogSession,
     TalkingPoint,
