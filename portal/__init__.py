@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_converters(app: Flask) -> None:
-    """Before any route is added: every ``<int:…>`` in a route accepts only ids (1..2**63-1), else 404."""
+    """Before any route is added: every ``<int:…>`` in a route accepts only ids (1..2**31-1), else 404."""
     from portal.core.ids import IdConverter
 
     app.url_map.converters["int"] = IdConverter
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.assessment.views import bp as assessment_bp
     from portal.audit.views import bp as audit_bp
+    from portal.dialog.views import bp as dialog_bp
     from portal.evaluation.views import bp as evaluation_bp
     from portal.auth.views import bp as auth_bp
     from portal.imports.views import bp as imports_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp)
     app.register_blueprint(assessment_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(dialog_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -391,6 +391,21 @@ def agenda(session: DialogSession, today: dt.date) -> Agenda:
 # Lists
 
 
+def reports_page(assessor_id: int, number: int, per_page: int = 25):
+    """The assessor's reports (direct and delegated), a page of them (count + page: two queries)."""
+    from portal.core.pagination import Page
+    from portal.evaluation.services import reports_filter
+
+    where = reports_filter(assessor_id)
+    total = db.session.scalar(select(func.count(Employee.id)).where(where)) or 0
+    number = min(max(1, number), max(1, -(-total // per_page)))
+    items = list(db.session.scalars(select(Employee).where(where)
+                                    .options(joinedload(Employee.position), joinedload(Employee.unit))
+                                    .order_by(Employee.nama, Employee.id)
+                                    .limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, number=number, per_page=per_page, total=total)
+
+
 @dataclass
 class TeamRow:
     employee: Employee

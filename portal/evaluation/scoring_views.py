@@ -14,6 +14,7 @@ from portal.core.errors import DomainError, StaleVersionError
 from portal.core.htmx import invalid, redirect_to, render
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today, utcnow
+from portal.dialog import rules as dialog_rules
 from portal.evaluation import appeals, lists, rules
 from portal.evaluation import services as services
 from portal.evaluation.blueprint import bp
@@ -139,7 +140,9 @@ def _context(employee: Employee, phase: PeriodPhase, evaluation: Evaluation | No
                 button=EmptyForm(), send_back_form=SendBackForm(formdata=None), reopen_form=ReopenForm(formdata=None),
                 can_calibrate=evaluation is not None and services.can_calibrate(current_user, evaluation),
                 may_release=evaluation is not None and services.may_release(current_user, evaluation),
-                appeals=appeals.appeals_of(evaluation) if evaluation else [])
+                appeals=appeals.appeals_of(evaluation) if evaluation else [],
+                offers_coaching=evaluation is not None and evaluation.status in (FINAL, RELEASED)
+                and dialog_rules.offers_coaching(evaluation.predikat))
 
 
 def _may_read(employee: Employee, evaluation: Evaluation | None, role: str | None) -> bool:

@@ -1,0 +1,29 @@
+"""Dialog kinerja, pembinaan and konseling in the menu, with the sessions waiting for the person."""
+
+from __future__ import annotations
+
+from flask.blueprints import BlueprintSetupState
+from flask_babel import lazy_gettext as _l
+
+from portal.core import navigation as nav
+
+
+def waiting_sessions(visit: nav.Visit) -> int:
+    from portal.dialog import services
+
+    return services.waiting_count(visit.employee_id) if visit.employee_id is not None else 0
+
+
+def counsellor_or_admin(user) -> bool:
+    from portal.dialog import services
+
+    return user.is_authenticated and (user.is_admin or services.is_counsellor(user))
+
+
+def register(state: BlueprintSetupState) -> None:
+    nav.registry(state.app).add(
+        nav.Entry("dialog.index", _l("Dialog Kinerja"), nav.MY_WORK, 55, nav.has_employee, waiting_sessions),
+        nav.Entry("dialog.coaching_index", _l("Pembinaan"), nav.MY_WORK, 57, nav.has_employee),
+        nav.Entry("dialog.counselling_index", _l("Konseling Kinerja"), nav.MY_WORK, 58, counsellor_or_admin),
+        nav.Entry("dialog.counsellors", _l("Konselor"), nav.ADMIN, 17, nav.reads_all),
+    )
