@@ -113,6 +113,7 @@ class CycleResult:
     feedback360: dict = field(default_factory=dict)  # the 360 window and its complete/incomplete subjects
     previous: Period | None = None  # last year's period (the education office's demo team)
     evaluations: dict = field(default_factory=dict)  # the evaluation windows and the appealed evaluation
+    dialog: dict = field(default_factory=dict)  # sessions in every state, coaching, a counselling referral
 
 
 class DemoActor:
@@ -358,6 +359,10 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
     from portal.demo_evaluation import load_demo_evaluations
 
     cycle.evaluations = load_demo_evaluations(result, cycle, users, today)
+    db.session.flush()
+    from portal.demo_dialog import load_demo_dialog
+
+    cycle.dialog = load_demo_dialog(result, cycle, users, today)
     return cycle
 
 
@@ -552,7 +557,7 @@ def load_demo_360(result: DemoResult, cycle: CycleResult, users: dict[int, User]
     sheet_results = {r.result_plan_id: {"summary": r.summary or "Sesuai realisasi triwulan.",
                                         "rating": "sesuai", "justification": "Target triwulan tercapai."}
                      for r in sa.result_ratings}
-    behaviours = {r.item_id: {"score": rng.choice((4, 4, 5)), "example": ""} for r in sa.behaviour_ratings}
+    behaviours = {r.item_id: {"score": rng.choice((4, 4, 5))} for r in sa.behaviour_ratings}
     self_services.save_draft(users[pegawai.id], sa, {
         "achievements": "Seluruh laporan triwulan selesai tepat waktu.",
         "obstacles": "Jaringan internet kantor sering terputus.",

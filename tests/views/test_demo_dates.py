@@ -13,6 +13,7 @@ import time_machine
 from sqlalchemy import select
 
 from portal.assessment.models import ResultRelease
+from portal.auth.models import User
 from portal.demo import load_demo
 from portal.demo_cycle import load_demo_cycle
 from portal.evaluation.models import Evaluation
@@ -21,8 +22,9 @@ from portal.extensions import db
 # January (last year's windows only), just after the first quarter's window, inside a window, the year's end.
 DAYS = [dt.date(2026, 1, 12), dt.date(2026, 4, 20), dt.date(2026, 10, 6), dt.date(2026, 12, 31)]
 PAGES = {
-    "pegawai": ["/", "/skp/", "/penilaian-diri", "/permintaan-umpan-balik", "/evaluasi/saya"],
-    "kabid.dikdas": ["/", "/skp/tim", "/360", "/evaluasi", "/keberatan"],
+    "pegawai": ["/", "/skp/", "/penilaian-diri", "/permintaan-umpan-balik", "/evaluasi/saya", "/dialog",
+                "/pembinaan"],
+    "kabid.dikdas": ["/", "/skp/tim", "/360", "/evaluasi", "/keberatan", "/dialog", "/pembinaan", "/konseling"],
     "kadis.pendidikan": ["/", "/360/progres", "/evaluasi", "/evaluasi/unit", "/keberatan"],
     "admin": ["/", "/periode", "/360/progres", "/evaluasi/terlambat", "/evaluasi/pola-distribusi"],
     "auditor": ["/", "/admin/audit", "/evaluasi/unit"],
@@ -69,3 +71,18 @@ def test_the_demo_on_any_date(app, login, day):
         assert "Sebagai Atasan Pejabat Penilai Kinerja" in queue
         score = assessor.get(f"/evaluasi/{kasi.id}/{evaluations['latest'].id}").get_data(as_text=True)
         assert 'value="finalkan"' in score  # kabid.dikdas can run the whole path now
+
+        # Dialog kinerja: sessions in every state, coaching, a counselling referral only its parties can read.
+        dialog = cycle.dialog
+        page = employee.get("/dialog").get_data(as_text=True)
+        for label in ("Selesai", "Menunggu konfirmasi pegawai", "Dijadwalkan"):
+            assert label in page, label
+        scheduled = employee.get(f"/dialog/{dialog['scheduled'].id}").get_data(as_text=True)
+        assert "Rencana pelatihan pengolahan data" in scheduled  # carried over from the first session
+        assert "pertimbangkan mentoring" not in employee.get(f"/dialog/{dialog['confirmed'].id}").get_data(
+            as_text=True)  # the assessor's private note
+        referral = dialog["referral"]
+        counsellor = login(db.session.scalar(select(User).where(User.employee_id == dialog["counsellor"].id)),
+                           app.test_client())
+        assert "dua minggu sekali" in counsellor.get(f"/konseling/{referral.id}").get_data(as_text=True)
+        assert assessor.get(f"/konseling/{referral.id}").status_code == 404
