@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.assessment.models import GROUP_PEER, GROUPS
 from portal.assessment.nomination_services import GROUP_LABELS
+from portal.core.forms import FlaskForm
 
 
 class EmptyForm(FlaskForm):

@@ -4,11 +4,11 @@ data (``item-<id>`` = 1..5 or "na"): their number follows the period's questionn
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.assessment.rater_services import COMMENT_MAX
+from portal.core.forms import FlaskForm
 
 
 class QuestionnaireForm(FlaskForm):

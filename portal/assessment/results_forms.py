@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from portal.assessment import rules
+from portal.core.forms import FlaskForm
 
 NOT_APPLICABLE = "na"  # the radio value of "tidak dapat menilai"
 SCORE_CHOICES = [(str(n), str(n)) for n in rules.SCALE] + [(NOT_APPLICABLE, lazy_gettext("Tidak dapat menilai"))]

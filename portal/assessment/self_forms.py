@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.assessment.self_services import NOTE_MAX, REFLECTION_MAX
+from portal.core.forms import FlaskForm
 
 
 class SelfAssessmentForm(FlaskForm):

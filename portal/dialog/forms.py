@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.core.forms import FlaskForm
 from portal.dialog import rules
 from portal.dialog.services import ACTION_LABELS, COACHING_LABELS, KIND_LABELS, LINK_MAX, NOTES_MAX, PLACE_MAX, TEXT_MAX
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.forms import FlaskForm
 from portal.evaluation import rules
 from portal.evaluation.appeals import REASONS_MAX, STATEMENT_MAX
 from portal.evaluation.services import BASIS_MAX, RATING_LABELS, TEXT_MAX, UNIT_RATING_LABELS

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
+
+from portal.core.forms import FlaskForm
 
 # The mapping screen's labels (the same fields as portal.imports.rules.FIELDS, written out for translation).
 FIELD_LABELS = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.core.forms import FlaskForm
 from portal.org.models import UNIT_KINDS
 from portal.org.services import ACTING_KINDS, POSITION_CATEGORIES
 

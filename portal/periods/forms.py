@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.core.forms import FlaskForm
 from portal.periods.models import FREQUENCY_MONTHLY, FREQUENCY_QUARTERLY, HOLIDAY_CUTI_BERSAMA, HOLIDAY_NATIONAL
 
 

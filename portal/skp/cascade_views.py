@@ -14,13 +14,13 @@ from flask import abort, current_app, flash, make_response, render_template, req
 from flask_babel import format_date, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.core.errors import DomainError
+from portal.core.forms import FlaskForm
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
 from portal.core.pagination import paginate
 from portal.core.timeutil import local_today

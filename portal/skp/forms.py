@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.core.forms import FlaskForm
 from portal.skp.models import ASPECTS, RHK_TAMBAHAN, RHK_UTAMA
 
 RHK_KIND_LABELS = {RHK_UTAMA: _l("Utama"), RHK_TAMBAHAN: _l("Tambahan")}
