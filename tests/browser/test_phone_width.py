@@ -14,6 +14,7 @@ from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from portal.core.timeutil import local_today
 from portal.demo import DEMO_LOGINS, load_demo
@@ -27,7 +28,7 @@ MAX_WIDTH = 400
 MAX_PAGES = 40  # per login
 SAMPLES_PER_PATTERN = 2  # URLs that differ only by ids or query values
 # Not pages: static files, sign-out, downloads (evidence and appeal attachments, CSV/XLSX exports, PDFs).
-SKIPPED = re.compile(r"^/(static/|keluar|bukti/|keberatan/lampiran/)|\.(csv|xlsx|pdf)$|/(pdf|unduh)$", re.I)
+SKIPPED = re.compile(r"^/(static/|keluar|bukti/|keberatan/lampiran/)|\.(csv|xlsx|pdf|ics|zip)$|/(pdf|unduh)$", re.I)
 
 # Links in the header/navigation first, then every other link of the page; download links excluded.
 LINKS_JS = """() => {
@@ -101,7 +102,12 @@ def _crawl(browser, base_url: str, username: str, password: str):
 
         while queue and visited < MAX_PAGES:
             url = heapq.heappop(queue)[2]
-            response = page.goto(url, wait_until="load")
+            try:
+                response = page.goto(url, wait_until="load")
+            except PlaywrightError as exc:
+                if "Download is starting" in str(exc):  # a file behind a link without a file name: not a page
+                    continue
+                raise
             visited += 1
             status = response.status if response else 0
             if status >= 500 or status == 0:
