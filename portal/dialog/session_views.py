@@ -197,12 +197,9 @@ def calendar(session_id: int):
         "Cache-Control": "private, no-store"})
 
 
-def _done(session: DialogSession, message: str, **kwargs):
+def _done(session: DialogSession, message: str):
+    """Post/Redirect/Get; for htmx an HX-Redirect, so the page reloads with the message (as elsewhere)."""
     db.session.commit()
-    if is_fragment_request():
-        fresh = services.load_session(session.id)
-        flash(message, "success")
-        return render(*SESSION, **_context(fresh, **kwargs))
     flash(message, "success")
     return redirect_to(url_for("dialog.session", session_id=session.id))
 

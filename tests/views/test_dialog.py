@@ -61,7 +61,8 @@ def test_a_session_from_proposal_to_confirmation(w, client, login):
     employee = _c(login, client, w.users[w.employee.id])
     page = employee.get(f"/dialog/{session.id}").get_data(as_text=True)
     assert "Terima jadwal" in page and "Tutup sesi" not in page
-    assert employee.post(f"/dialog/{session.id}/pokok", data={"text": "Beban kerja"}, headers=HTMX).status_code == 200
+    response = employee.post(f"/dialog/{session.id}/pokok", data={"text": "Beban kerja"}, headers=HTMX)
+    assert response.status_code == 204 and response.headers["HX-Redirect"].endswith(f"/dialog/{session.id}")
     assert employee.post(f"/dialog/{session.id}/terima", data={"version": session.version_id}).status_code == 302
     assessor = _c(login, client, w.users[w.assessor.id])
     db.session.expire_all()
@@ -124,10 +125,11 @@ def test_the_private_note_is_the_assessors_alone(w, client, login, who, status, 
         response = c.get(path, headers=headers)
         assert response.status_code == status
         assert (PRIVATE in response.get_data(as_text=True)) is private
-    # Every fragment returned by an action of the employee omits it too.
+    # Every fragment returned by an action of the employee omits it too (a refusal re-renders the session).
     if who == "employee":
-        body = c.post(f"/dialog/{session.id}/pokok", data={"text": "x"}, headers=HTMX).get_data(as_text=True)
-        assert PRIVATE not in body
+        refused = c.post(f"/dialog/{session.id}/pokok", data={"text": ""}, headers=HTMX)
+        assert refused.status_code == 422 and 'id="dialog-session"' in refused.get_data(as_text=True)
+        assert PRIVATE not in refused.get_data(as_text=True)
     response = c.post(f"/dialog/{session.id}/catatan-pribadi", data={"private_note": "ditimpa"})
     assert response.status_code == (302 if who == "assessor" else 404)
 
