@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, request
 from sqlalchemy import func, select
 
+from portal.audit import labels
 from portal.core.audit import AuditLog
 from portal.core.htmx import render
 from portal.core.pagination import paginate
@@ -66,3 +67,10 @@ def index():
     object_types = sorted({t for _a, t in pairs if t})
     return render("audit/index.html", "audit/_results.html", page=page, filters=filters, actions=actions,
                   object_types=object_types)
+
+
+@bp.context_processor
+def _labels() -> dict:
+    """The Indonesian names of the codes the log stores (actions, kinds of object), for its templates."""
+    return {"action_label": labels.action_label, "object_label": labels.object_label,
+            "change_value": labels.change_value}

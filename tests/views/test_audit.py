@@ -64,7 +64,8 @@ def test_filters(client, login, make_user):
     assert shown("dari=bukan-tanggal") == {"satu", "dua", "tiga"}
 
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert '<option value="unit.create">unit.create</option>' in page
+    assert '<option value="unit.create">Unit kerja dibuat</option>' in page  # the code's Indonesian name
+    assert '<option value="employee">Pegawai</option>' in page
 
 
 def test_query_count_is_flat(client, login, make_user, queries):
