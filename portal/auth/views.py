@@ -19,6 +19,7 @@ from portal.auth.forms import BulkIssueForm, ChangePasswordForm, EmptyForm, Logi
 from portal.auth.models import ROLES, User
 from portal.core.errors import DomainError
 from portal.core.htmx import invalid, redirect_to, render
+from portal.core.ids import parse_id
 from portal.core.pagination import Page, page_number
 from portal.core.permissions import admin_required, reader_required
 from portal.core.timeutil import utcnow
@@ -366,7 +367,7 @@ def bulk_issue():
         return render("auth/bulk_issue.html", status=422 if form.errors else 200, **context)
     unit = None
     if form.scope.data != "all":
-        unit = db.session.get(Unit, int(form.scope.data))
+        unit = db.session.get(Unit, parse_id(form.scope.data))  # one of the offered choices (validated)
         if unit is None:
             abort(404)
     scope = unit.name if unit else gettext("semua unit kerja")

@@ -32,9 +32,13 @@ class Page:
         return self.number < self.pages
 
 
-def page_number() -> int:
+MAX_PAGE = 10**9  # far beyond any list; keeps OFFSET within 64 bits whatever number is typed
+
+
+def page_number(name: str = "page") -> int:
+    """The page asked for in the query string (``?page=``): 1 when absent or not a positive number."""
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(MAX_PAGE, max(1, int(request.args.get(name, 1))))
     except ValueError:
         return 1
 

@@ -8,17 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.forms import FlaskForm
+from portal.core.ids import IdSelectField
 from portal.org.models import UNIT_KINDS
 from portal.org.services import ACTING_KINDS, POSITION_CATEGORIES
-
-
-def int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class EmptyForm(FlaskForm):
@@ -34,10 +26,9 @@ class EmployeeForm(FlaskForm):
     gender = SelectField(_l("Jenis kelamin"), default="", choices=[
         SelectChoice("", _l("(sesuai NIP)")), SelectChoice("L", _l("Laki-laki")), SelectChoice("P", _l("Perempuan"))])
     birth_date = DateField(_l("Tanggal lahir"), validators=[Optional()])
-    golongan_id = SelectField(_l("Golongan"), coerce=int_or_none, validate_choice=False)
-    unit_id = SelectField(_l("Unit kerja"), coerce=int_or_none, validate_choice=False,
-                          validators=[DataRequired(_l("Pilih unit kerja."))])
-    position_id = SelectField(_l("Jabatan"), coerce=int_or_none, validate_choice=False)
+    golongan_id = IdSelectField(_l("Golongan"))
+    unit_id = IdSelectField(_l("Unit kerja"), validators=[DataRequired(_l("Pilih unit kerja."))])
+    position_id = IdSelectField(_l("Jabatan"))
     superior_nip = StringField(_l("NIP atasan langsung"), validators=[Optional(), Length(max=30)])
     assessor_nip = StringField(_l("NIP Pejabat Penilai Kinerja (delegasi)"), validators=[Optional(), Length(max=30)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=150)])
@@ -48,8 +39,7 @@ class EmployeeForm(FlaskForm):
 
 
 class ActingForm(FlaskForm):
-    position_id = SelectField(_l("Jabatan"), coerce=int_or_none, validate_choice=False,
-                              validators=[DataRequired(_l("Pilih jabatan."))])
+    position_id = IdSelectField(_l("Jabatan"), validators=[DataRequired(_l("Pilih jabatan."))])
     kind = SelectField(_l("Jenis penugasan"), choices=[SelectChoice(k) for k in ACTING_KINDS])
     start_date = DateField(_l("Tanggal mulai"), validators=[DataRequired(_l("Tanggal mulai wajib diisi."))])
     end_date = DateField(_l("Tanggal selesai"), validators=[Optional()])
@@ -59,7 +49,7 @@ class ActingForm(FlaskForm):
 class UnitForm(FlaskForm):
     name = StringField(_l("Nama unit"), validators=[DataRequired(_l("Nama unit wajib diisi.")), Length(max=200)])
     kind = SelectField(_l("Jenis unit"), choices=[SelectChoice(k, v) for k, v in UNIT_KINDS.items()])
-    parent_id = SelectField(_l("Unit induk"), coerce=int_or_none, validate_choice=False)
+    parent_id = IdSelectField(_l("Unit induk"))
     code = StringField(_l("Kode"), validators=[Optional(), Length(max=30)])
     version_id = HiddenField()
 
@@ -67,9 +57,8 @@ class UnitForm(FlaskForm):
 class PositionForm(FlaskForm):
     name = StringField(_l("Nama jabatan"), validators=[DataRequired(_l("Nama jabatan wajib diisi.")),
                                                        Length(max=200)])
-    unit_id = SelectField(_l("Unit kerja"), coerce=int_or_none, validate_choice=False,
-                          validators=[DataRequired(_l("Pilih unit kerja."))])
-    position_type_id = SelectField(_l("Jenis jabatan"), coerce=int_or_none, validate_choice=False)
+    unit_id = IdSelectField(_l("Unit kerja"), validators=[DataRequired(_l("Pilih unit kerja."))])
+    position_type_id = IdSelectField(_l("Jenis jabatan"))
     eselon = StringField(_l("Eselon"), validators=[Optional(), Length(max=10)])
     is_head = BooleanField(_l("Kepala unit"))
 

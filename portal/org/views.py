@@ -19,7 +19,8 @@ from portal.auth.models import User
 from portal.core.errors import DomainError, StaleVersionError
 from portal.core.htmx import invalid, redirect_to, render
 from portal.core.i18n import long_date
-from portal.core.pagination import paginate
+from portal.core.ids import query_id
+from portal.core.pagination import page_number, paginate
 from portal.core.permissions import admin_required, reader_required
 from portal.extensions import db
 from portal.org import permissions as perms
@@ -32,7 +33,6 @@ from portal.org.forms import (
     PositionForm,
     PositionTypeForm,
     UnitForm,
-    int_or_none,
 )
 from portal.org.models import ActingAssignment, Employee, Golongan, Position, PositionType, Unit
 from portal.org.rules import normalize_nip
@@ -150,7 +150,7 @@ def employees():
     units_by_id = {u.id: u for u in units}
     q = request.args.get("q", "").strip()
     status = _status_arg()
-    selected_unit = units_by_id.get(int_or_none(request.args.get("unit")))
+    selected_unit = units_by_id.get(query_id("unit"))
 
     stmt = (
         select(Employee)
@@ -303,7 +303,7 @@ def _employee_form_page(form: EmployeeForm, employee: Employee | None, status: i
 def employee_new():
     form = EmployeeForm()
     if request.method == "GET":
-        form.unit_id.data = int_or_none(request.args.get("unit"))
+        form.unit_id.data = query_id("unit")
     _setup_employee_form(form)
     if request.method == "GET" or request.form.get("action") == "refresh":
         return _employee_form_page(form, None)
@@ -366,7 +366,8 @@ def employee_validate_field(field: str):
     """Inline validation on blur: returns only the one field's fragment (plus prefilled fields out of band)."""
     if field not in ("nip", "superior_nip", "assessor_nip"):
         abort(404)
-    employee = db.session.get(Employee, int_or_none(request.args.get("employee_id")) or 0)
+    employee_id = query_id("employee_id")
+    employee = db.session.get(Employee, employee_id) if employee_id else None
     form = EmployeeForm()
     target = form[field]
     target.errors = []
@@ -515,7 +516,7 @@ def units():
     q = request.args.get("q", "").strip()
     status = _status_arg()
     opds = list(db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)))
-    selected_opd = next((u for u in opds if u.id == int_or_none(request.args.get("opd"))), None)
+    selected_opd = next((u for u in opds if u.id == query_id("opd")), None)
     stmt = select(Unit).options(joinedload(Unit.parent)).order_by(Unit.path)
     if selected_opd is not None:
         stmt = stmt.where(Unit.path.startswith(selected_opd.path, autoescape=True))
@@ -566,7 +567,7 @@ def _unit_parent(form: UnitForm) -> Unit | None:
 def unit_new():
     form = UnitForm()
     if request.method == "GET":
-        form.parent_id.data = int_or_none(request.args.get("parent"))
+        form.parent_id.data = query_id("parent")
     _setup_unit_form(form, None)
     if request.method == "GET":
         return _unit_form_page(form, None)
@@ -655,7 +656,7 @@ def positions():
     units_by_id = {u.id: u for u in units_all}
     q = request.args.get("q", "").strip()
     status = _status_arg()
-    selected_unit = units_by_id.get(int_or_none(request.args.get("unit")))
+    selected_unit = units_by_id.get(query_id("unit"))
     stmt = (
         select(Position).join(Position.unit)
         .options(contains_eager(Position.unit), joinedload(Position.position_type))
@@ -712,7 +713,7 @@ def _position_data(form: PositionForm) -> dict:
 def position_new():
     form = PositionForm()
     if request.method == "GET":
-        form.unit_id.data = int_or_none(request.args.get("unit"))
+        form.unit_id.data = query_id("unit")
     _setup_position_form(form, None)
     if request.method == "GET":
         return _position_form_page(form, None)
@@ -801,9 +802,9 @@ REFERENCE_TABLES = {
 @reader_required
 def references():
     golongan = paginate(select(Golongan).order_by(Golongan.kind, Golongan.rank, Golongan.id),
-                        number=int_or_none(request.args.get("gpage")) or 1, per_page=100)
+                        number=page_number("gpage"), per_page=100)
     types = paginate(select(PositionType).order_by(PositionType.rank.desc(), PositionType.id),
-                     number=int_or_none(request.args.get("jpage")) or 1, per_page=100)
+                     number=page_number("jpage"), per_page=100)
     return render("org/references.html", "org/_references.html", golongan=golongan, types=types,
                   can_manage=perms.can_manage_org(current_user), button_form=EmptyForm())
 
@@ -974,7 +975,7 @@ def _reports_elsewhere(unit: Unit) -> list[Employee]:
 @bp.get("/bagan")
 @login_required
 def chart():
-    unit_id = int_or_none(request.args.get("unit"))
+    unit_id = query_id("unit")
     if unit_id is None and current_user.employee is not None and not request.args.get("daftar"):
         unit_id = current_user.employee.unit.opd_id
     if unit_id is None:

@@ -8,16 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.forms import FlaskForm
+from portal.core.ids import IdSelectField
 from portal.periods.models import FREQUENCY_MONTHLY, FREQUENCY_QUARTERLY, HOLIDAY_CUTI_BERSAMA, HOLIDAY_NATIONAL
-
-
-def int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class EmptyForm(FlaskForm):
@@ -42,7 +34,7 @@ class ReopenForm(FlaskForm):
     target = RadioField(_l("Dibuka untuk"), default="pegawai", choices=[
         SelectChoice("pegawai", _l("Satu pegawai (NIP)")), SelectChoice("unit", _l("Satu unit kerja dan sub-unitnya"))])
     nip = StringField(_l("NIP pegawai"), validators=[Optional(), Length(max=30)])
-    unit_id = SelectField(_l("Unit kerja"), coerce=int_or_none, validate_choice=False)
+    unit_id = IdSelectField(_l("Unit kerja"))
     until = DateField(_l("Dibuka sampai"), validators=[DataRequired(_l("Tanggal batas wajib diisi."))])
     reason = TextAreaField(_l("Alasan"), validators=[DataRequired(_l("Alasan wajib diisi.")), Length(max=500)])
 

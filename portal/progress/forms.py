@@ -9,15 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.forms import FlaskForm
-
-
-def int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from portal.core.ids import IdSelectField
 
 
 class EmptyForm(FlaskForm):
@@ -42,9 +34,9 @@ class LinkEvidenceForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
-    phrase_id = SelectField(_l("Pilih frasa"), coerce=int_or_none, validate_choice=False)
+    phrase_id = IdSelectField(_l("Pilih frasa"))
     text = TextAreaField(_l("Umpan balik"), validators=[Optional(), Length(max=4000)])
-    realisation_id = SelectField(_l("Tentang realisasi"), coerce=int_or_none, validate_choice=False)
+    realisation_id = IdSelectField(_l("Tentang realisasi"))
     value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
     request_id = HiddenField()
 
@@ -53,7 +45,7 @@ class FeedbackRequestForm(FlaskForm):
     asked_nip = StringField(_l("NIP pegawai yang dimintai (kosongkan untuk Pejabat Penilai Kinerja)"),
                             validators=[Optional(), Length(max=30)])
     message = TextAreaField(_l("Pesan"), validators=[Optional(), Length(max=2000)])
-    realisation_id = SelectField(_l("Tentang realisasi"), coerce=int_or_none, validate_choice=False)
+    realisation_id = IdSelectField(_l("Tentang realisasi"))
     value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.core.errors import DomainError, StaleVersionError
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
+from portal.core.ids import InvalidId, optional_id
 from portal.core.pagination import paginate
 from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
@@ -29,7 +30,6 @@ from portal.progress.forms import (
     LinkEvidenceForm,
     PhraseForm,
     RealisationForm,
-    int_or_none,
 )
 from portal.progress.models import EVIDENCE_FILE, Feedback, FeedbackPhrase
 from portal.skp import berakhlak
@@ -331,7 +331,10 @@ def give_feedback(skp_id: int):
     skp = _skp_for_feedback_or_404(skp_id)
     if not perms.can_give_feedback(current_user, skp):
         abort(403)
-    request_id = int_or_none(request.form.get("request_id"))
+    try:
+        request_id = optional_id(request.form.get("request_id"))
+    except InvalidId:
+        abort(404)
     feedback_request = perms.get_request_or_404(request_id, current_user) if request_id else None
     view = services.progress_view(skp, local_today())
     phrases = services.active_phrases(current_user)

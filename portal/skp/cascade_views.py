@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length
 from portal.core.errors import DomainError
 from portal.core.forms import FlaskForm
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
+from portal.core.ids import query_id
 from portal.core.pagination import paginate
 from portal.core.timeutil import local_today
 from portal.extensions import db
@@ -67,16 +68,9 @@ class EmptyForm(FlaskForm):
 # Shared: the period and the unit of a page
 
 
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 def _period() -> Period | None:
     """The period asked for (period=<id>), else the current one."""
-    period_id = _int_arg("period")
+    period_id = query_id("period")
     if period_id is not None:
         period = db.get_or_404(Period, period_id)
         return period
@@ -108,7 +102,7 @@ def _unit_choices() -> list[Unit]:
 
 def _unit_for_page(readable) -> Unit | None:
     """unit=<id> when the user may read it (else 403), else the unit they head; None: admin/auditor choose."""
-    unit_id = _int_arg("unit")
+    unit_id = query_id("unit")
     if unit_id is not None:
         unit = db.get_or_404(Unit, unit_id)
         if not readable(current_user, unit):
@@ -173,7 +167,7 @@ def goals_page():
 @bp.post("/sasaran-unit/baru")
 @login_required
 def goal_new():
-    unit_id, period_id = _int_arg("unit"), _int_arg("period")
+    unit_id, period_id = query_id("unit"), query_id("period")
     unit = db.session.get(Unit, unit_id) if unit_id else None
     period = db.session.get(Period, period_id) if period_id else None
     if unit is None or period is None:

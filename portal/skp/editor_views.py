@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.core.errors import DomainError, StaleVersionError, check_version
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
+from portal.core.ids import optional_id
 from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
 from portal.org.models import Employee
@@ -33,7 +34,6 @@ from portal.skp.forms import (
     IndicatorForm,
     LampiranForm,
     RhkForm,
-    int_or_none,
 )
 from portal.skp.labels import status_label
 from portal.skp.models import (
@@ -556,8 +556,10 @@ def rhk_link(skp_id: int, rhk_id: int):
         flash(_edit_refusal(skp) or gettext("Versi SKP ini tidak dapat diubah lagi."), "error")
         return redirect_to(_detail_url(skp))
     try:
-        services.link_parent_rhk(current_user, rhk, parent_id=int_or_none(request.form.get("parent_id")),
-                                 unit_goal_id=int_or_none(request.form.get("unit_goal_id")), version=_version())
+        services.link_parent_rhk(current_user, rhk,
+                                 parent_id=optional_id(request.form.get("parent_id"), "parent_id"),
+                                 unit_goal_id=optional_id(request.form.get("unit_goal_id"), "unit_goal_id"),
+                                 version=_version())
     except StaleVersionError as error:
         return _stale(skp, error, f"rhk-{rhk_id}")
     except DomainError as error:

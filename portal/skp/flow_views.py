@@ -314,17 +314,10 @@ def _team_context() -> dict:
         state=state,
         counts=flow.team_counts(employee.id, period),
         page=flow.team_board(employee.id, period, today, state=state, number=page_number(), holidays=holidays),
-        superior_page=flow.superior_queue(employee.id, period, today, number=_int_arg("hal_atasan"),
+        superior_page=flow.superior_queue(employee.id, period, today, number=page_number("hal_atasan"),
                                           holidays=holidays),
     )
     return context
-
-
-def _int_arg(name: str) -> int:
-    try:
-        return max(1, int(request.args.get(name, 1)))
-    except ValueError:
-        return 1
 
 
 def _team_page(status: int = 200):

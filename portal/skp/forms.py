@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.core.forms import FlaskForm
+from portal.core.ids import IdSelectField
 from portal.skp.models import ASPECTS, RHK_TAMBAHAN, RHK_UTAMA
 
 RHK_KIND_LABELS = {RHK_UTAMA: _l("Utama"), RHK_TAMBAHAN: _l("Tambahan")}
@@ -19,15 +20,6 @@ ASPECT_LABELS = {
     "waktu": _l("Waktu"),
     "biaya": _l("Biaya"),
 }
-
-
-def int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class LocalDecimalField(DecimalField):
@@ -57,8 +49,8 @@ class RhkForm(FlaskForm):
         DataRequired(_l("Rencana Hasil Kerja wajib diisi.")),
         Length(max=2000, message=_l("Rencana Hasil Kerja paling banyak %(max)d karakter.")),
     ])
-    parent_id = SelectField(_l("RHK Pimpinan yang Diintervensi"), coerce=int_or_none, validate_choice=False)
-    unit_goal_id = SelectField(_l("Sasaran unit yang diintervensi"), coerce=int_or_none, validate_choice=False)
+    parent_id = IdSelectField(_l("RHK Pimpinan yang Diintervensi"))
+    unit_goal_id = IdSelectField(_l("Sasaran unit yang diintervensi"))
 
 
 class IndicatorForm(FlaskForm):
