@@ -51,6 +51,7 @@ def test_session_from_proposal_to_sign_off_and_carry_over(page, browser_login):
     page.goto(session_url)
     page.get_by_label("Pokok bahasan baru").fill("Beban kerja akhir tahun")
     page.get_by_role("button", name="Tambah pokok bahasan").click()
+    expect(page.get_by_text("Pokok bahasan ditambahkan.")).to_be_visible()
     expect(page.locator("#dialog-session")).to_contain_text("Beban kerja akhir tahun")
     page.get_by_label("Pokok bahasan baru").fill("Cuti bersama")
     page.get_by_role("button", name="Tambah pokok bahasan").click()
@@ -63,13 +64,14 @@ def test_session_from_proposal_to_sign_off_and_carry_over(page, browser_login):
     page.goto(session_url)
     page.locator("li", has_text="Beban kerja akhir tahun").get_by_role("button", name=re.compile("Tandai sudah dibahas")
                                                                      ).click()
-    expect(page.locator("#dialog-session")).to_contain_text("dibahas")
+    expect(page.get_by_text("Pokok bahasan ditandai sudah dibahas.")).to_be_visible()  # the page reloaded
     with page.expect_response(lambda r: r.url.endswith("/catatan") and r.status == 200):
         page.get_by_label(re.compile("Catatan sesi")).fill("Disepakati pembagian tugas pengolahan data.")
     expect(page.locator("#notes-status")).to_contain_text("Tersimpan otomatis")
     for text in ("Susun jadwal pengolahan data", "Daftarkan pelatihan"):
         page.get_by_role("textbox", name="Tindak lanjut yang disepakati").fill(text)
         page.get_by_role("button", name="Tambah tindak lanjut").click()
+        expect(page.get_by_text("Tindak lanjut dicatat.")).to_be_visible()
         expect(page.locator("#dialog-session")).to_contain_text(text)
     page.get_by_role("button", name="Tutup sesi").click()
     expect(page.locator("#dialog-session")).to_contain_text("Menunggu konfirmasi pegawai")
