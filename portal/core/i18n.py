@@ -1,7 +1,8 @@
 """Language choice: Indonesian by default, English on request (stored in the session)."""
 
+from babel.units import format_unit
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date
+from flask_babel import format_date, get_locale, ngettext
 
 from portal.extensions import babel
 
@@ -26,3 +27,24 @@ def long_date(value) -> str:
     if value is None:
         return ""
     return format_date(value, format="long")
+
+
+_SIZE_UNITS = ("digital-kilobyte", "digital-megabyte", "digital-gigabyte", "digital-terabyte")
+
+
+def file_size(value) -> str:
+    """A file size as people read it: "392 bita", "1,2 MB" in Indonesian, "392 bytes", "1.2 MB" in English.
+
+    Decimal units with one decimal at most, as file managers show them (Jinja's filesizeformat writes
+    "392 Bytes" and "1.2 MB" whatever the language)."""
+    if value is None:
+        return ""
+    size = int(value)
+    if size < 1000:
+        return ngettext("%(num)s bita", "%(num)s bita", size)
+    amount = size / 1000
+    for unit in _SIZE_UNITS:
+        if round(amount, 1) < 1000 or unit == _SIZE_UNITS[-1]:
+            break
+        amount /= 1000
+    return format_unit(round(amount, 1), unit, length="short", format="#,##0.#", locale=get_locale() or "id")

@@ -8,7 +8,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, lazy_gettext
 from flask_login import current_user
 
-from portal.core.i18n import long_date, select_locale
+from portal.core.i18n import file_size, long_date, select_locale
 from portal.org.rules import format_nip
 
 
@@ -86,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["nip"] = format_nip
     app.jinja_env.filters["tanggal"] = long_date
     app.jinja_env.filters["waktu"] = _datetime
+    app.jinja_env.filters["ukuran_berkas"] = file_size  # "392 bita", not filesizeformat's "392 Bytes"
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions

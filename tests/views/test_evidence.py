@@ -231,3 +231,4 @@ def test_realisation_page_lists_evidence_with_download_link(client, login, world
     body = client.get(f"/skp/{world.skp.id}/indikator/{_indicator(world).id}/realisasi/1").get_data(as_text=True)
     assert f'href="/bukti/{evidence.id}"' in body and "Laporan kegiatan" in body
     assert "Unggah berkas" not in body and "/hapus" not in body
+    assert f"{len(PDF)} bita" in body and "Bytes" not in body  # the size in Indonesian
