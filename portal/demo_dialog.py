@@ -113,3 +113,38 @@ def load_demo_dialog(result, cycle, users: dict, today: dt.date) -> dict:
     db.session.flush()
     return {"confirmed": first, "to_confirm": second, "scheduled": third, "proposed": proposed,
             "cancelled": cancelled, "referral": referral, "counsellor": counsellor}
+
+
+def seed_scale_dialog(today: dt.date, *, seed: int = 13) -> dict:
+    """Bulk dialog sessions for benchmarks: a held session last month and a scheduled one next week for every
+    active employee with a superior, and an open action on each held session (half of them overdue)."""
+    import random
+
+    from sqlalchemy import func, insert
+
+    from portal.core.timeutil import utcnow
+    from portal.dialog.models import DialogAction, DialogSession
+
+    rng = random.Random(seed)
+    now = utcnow()
+    pairs = db.session.execute(select(Employee.id, Employee.superior_id).where(
+        Employee.active.is_(True), Employee.superior_id.is_not(None))).all()
+    start_id = (db.session.scalar(select(func.max(DialogSession.id))) or 0) + 1
+    sessions, actions = [], []
+    for n, (emp_id, superior_id) in enumerate(pairs):
+        held_id, next_id = start_id + 2 * n, start_id + 2 * n + 1
+        for sid, when, status in ((held_id, now - dt.timedelta(days=30), rules.CONFIRMED),
+                                  (next_id, now + dt.timedelta(days=7), rules.SCHEDULED)):
+            sessions.append({"id": sid, "employee_id": emp_id, "assessor_id": superior_id, "kind": rules.KIND_CHECKIN,
+                             "status": status, "proposed_by": rules.ASSESSOR, "starts_at": when,
+                             "duration_minutes": 60, "place": "Ruang rapat", "link": "", "message": "", "notes": "",
+                             "private_note": "", "employee_comment": "", "cancel_reason": "", "created_at": now,
+                             "updated_at": now, "version_id": 1})
+        actions.append({"session_id": held_id, "text": "Tindak lanjut uji", "owner_id": emp_id,
+                        "due_on": today - dt.timedelta(days=3) if rng.random() < 0.5 else today + dt.timedelta(days=9),
+                        "status": rules.ACTION_OPEN, "created_at": now, "updated_at": now})
+    for model, rows in ((DialogSession, sessions), (DialogAction, actions)):
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(model), rows[start:start + 5000])
+    db.session.flush()
+    return {"sessions": len(sessions)}

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+
 from portal.demo_cycle import CycleResult, _at, _latest_closed_window
 from portal.evaluation import appeals, rules
 from portal.evaluation import services as evaluation_services
@@ -122,3 +124,42 @@ def load_demo_evaluations(result, cycle: CycleResult, users: dict, today: dt.dat
                                       now=_at(day + dt.timedelta(days=1), 9))
     db.session.flush()
     return {"earlier": earlier, "latest": latest, "appealed": done[pegawai.id], "pending_appeal": pending}
+
+
+def seed_scale_evaluations(window_id: int, *, seed: int = 12) -> dict:
+    """Bulk evaluations for benchmarks: every active employee with a superior gets a finalised (or released)
+    evaluation in the window, with ratings drawn from a realistic spread; every top unit gets a Capaian Kinerja
+    Organisasi. Core bulk inserts: 20,000 employees take seconds."""
+    import random
+
+    from sqlalchemy import insert
+
+    from portal.core.timeutil import utcnow
+    from portal.evaluation.models import Evaluation
+    from portal.org.models import Employee, Unit
+
+    rng = random.Random(seed)
+    now = utcnow()
+    spread = [(rules.AS_EXPECTED, rules.AS_EXPECTED)] * 6 + [(rules.ABOVE, rules.ABOVE)] * 2 + [
+        (rules.ABOVE, rules.AS_EXPECTED), (rules.BELOW, rules.AS_EXPECTED)]
+    rows = []
+    for emp_id, unit_id, superior_id in db.session.execute(
+            select(Employee.id, Employee.unit_id, Employee.superior_id).where(
+                Employee.active.is_(True), Employee.superior_id.is_not(None))):
+        result_rating, behaviour_rating = rng.choice(spread)
+        rows.append({"employee_id": emp_id, "phase_id": window_id, "unit_id": unit_id, "assessor_id": superior_id,
+                     "rated_by_id": superior_id, "by_superior": False,
+                     "status": "diserahkan" if rng.random() < 0.5 else "final",
+                     "result_rating": result_rating, "behaviour_rating": behaviour_rating,
+                     "predikat": rules.derive_predikat(result_rating, behaviour_rating),
+                     "result_justification": "", "behaviour_justification": "", "note": "",
+                     "distribution_note": "", "return_note": "", "finalised_at": now, "created_at": now,
+                     "updated_at": now, "version_id": 1})
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(Evaluation), rows[start:start + 5000])
+    top = db.session.scalars(select(Unit.id).where(Unit.parent_id.is_(None))).all()
+    db.session.execute(insert(UnitAchievement), [
+        {"unit_id": unit_id, "phase_id": window_id, "rating": rules.UNIT_BAIK, "basis": "SAKIP", "version_id": 1,
+         "created_at": now, "updated_at": now} for unit_id in top])
+    db.session.flush()
+    return {"evaluations": len(rows)}
