@@ -18,7 +18,15 @@ from portal.dialog import permissions as perms
 from portal.dialog import rules
 from portal.dialog import services as services
 from portal.dialog.blueprint import bp
-from portal.dialog.forms import CoachingForm, CounsellingNoteForm, EmptyForm, MeetingForm, OutcomeForm, ReferralForm
+from portal.dialog.forms import (
+    CoachingForm,
+    CounsellingNoteForm,
+    CounsellorForm,
+    EmptyForm,
+    MeetingForm,
+    OutcomeForm,
+    ReferralForm,
+)
 from portal.dialog.models import CoachingRecord, CounsellingReferral, Counsellor, DialogAction
 from portal.extensions import db
 from portal.org import permissions as org_perms
@@ -277,28 +285,21 @@ def counsellors():
     """Admin BKPSDM grants or withdraws the counsellor role; the auditor reads."""
     if not current_user.can_read_all:
         abort(403)
+    form = CounsellorForm(formdata=None)
     if request.method == "POST":
         if not current_user.is_admin:
             abort(403)
-        if not EmptyForm().validate():
-            abort(400)
-        import re
-
-        employee = None
-        raw = (request.form.get("employee_id") or "").strip()
-        nip = re.sub(r"\D", "", request.form.get("nip") or "")
-        if raw.isdigit():
-            employee = db.session.get(Employee, int(raw))
-        elif nip:
-            employee = db.session.scalar(select(Employee).where(Employee.nip == nip, Employee.active.is_(True)))
-        if employee is None:
-            flash(gettext("Pegawai tidak ditemukan."), "error")
-        else:
-            services.grant_counsellor(current_user, employee, request.form.get("active") == "1", utcnow())
+        form = CounsellorForm()
+        if form.validate():
+            services.grant_counsellor(current_user, form.employee.data, form.active.data == "1", utcnow())
             db.session.commit()
             flash(gettext("Daftar konselor diperbarui."), "success")
-        return redirect_to(url_for("dialog.counsellors"))
+            return redirect_to(url_for("dialog.counsellors"))
+        if form.csrf_token.errors:
+            abort(400)
     rows = list(db.session.scalars(select(Counsellor).options(joinedload(Counsellor.employee))
                                    .order_by(Counsellor.active.desc(), Counsellor.id)))
-    return render("dialog/counsellors.html", None, rows=rows, button=EmptyForm(formdata=None),
-                  states=rules.REFERRAL_STATES)
+    context = dict(rows=rows, button=EmptyForm(formdata=None), form=form, states=rules.REFERRAL_STATES)
+    if request.method == "POST":  # the person typed is nobody, or several (radio buttons to pick one)
+        return invalid("dialog/counsellors.html", None, **context)
+    return render("dialog/counsellors.html", None, **context)

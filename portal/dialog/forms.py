@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from portal.core.forms import FlaskForm
 from portal.dialog import rules
 from portal.dialog.services import ACTION_LABELS, COACHING_LABELS, KIND_LABELS, LINK_MAX, NOTES_MAX, PLACE_MAX, TEXT_MAX
+from portal.org.fields import PersonField
 
 _MAX = _l("Paling banyak %(max)d karakter.")
 
@@ -28,6 +28,7 @@ class EmptyForm(FlaskForm):
 
 
 class ProposeForm(FlaskForm):
+    evaluation_id = HiddenField()
     kind = SelectField(_l("Jenis sesi"), choices=lambda: [SelectChoice(k, KIND_LABELS[k]) for k in rules.KINDS],
                        default=rules.KIND_CHECKIN)
     date = DateField(_l("Tanggal"), validators=[DataRequired(_l("Isi tanggal."))])
@@ -121,5 +122,9 @@ class CounsellingNoteForm(FlaskForm):
 
 
 class CounsellorForm(FlaskForm):
-    employee_id = HiddenField()
-    active = BooleanField(_l("Konselor aktif"))
+    """Admin BKPSDM grants the counsellor role to a person chosen with the people picker; a row's button posts
+    only ``employee_id`` (and ``active``) to withdraw or restore it."""
+
+    employee = PersonField(_l("Pegawai"), validators=[DataRequired(_l("Pilih pegawai: ketik nama, NIP atau unit "
+                                                                        "kerjanya."))])
+    active = HiddenField(default="1")

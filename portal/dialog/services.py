@@ -103,7 +103,7 @@ def previous_session(employee_id: int, assessor_id: int, before: dt.datetime | N
 
 
 def propose(actor, employee: Employee, *, starts_at: dt.datetime, duration: int, place: str | None,
-            link: str | None, kind: str, message: str | None, now: dt.datetime) -> DialogSession:
+            link: str | None, kind: str, message: str | None, now: dt.datetime, evaluation=None) -> DialogSession:
     """Either side proposes a session: the assessor to a report, or the employee to their assessor. Undiscussed
     talking points of the pair's last held session carry over (rules.carry_over)."""
     assessor = employee.assessor
@@ -130,6 +130,10 @@ def propose(actor, employee: Employee, *, starts_at: dt.datetime, duration: int,
     session = DialogSession(employee_id=employee.id, assessor_id=assessor.id, kind=kind, status=rules.PROPOSED,
                             proposed_by=side, starts_at=starts_at, duration_minutes=duration, place=place, link=link,
                             message=_text(message, "message", gettext("Pesan"), required=False))
+    if evaluation is not None:  # the year-end talk of an evaluation (issue 10): the evaluation links it
+        if evaluation.employee_id != employee.id:
+            raise DomainError(gettext("Penilaian ini bukan milik pegawai tersebut."))
+        session.evaluation_id = evaluation.id
     session.employee, session.assessor = employee, assessor
     db.session.add(session)
     db.session.flush()
@@ -435,6 +439,11 @@ def team_rows(employees: list[Employee], assessor_id: int, today: dt.date, now: 
         .where(DialogSession.employee_id.in_(ids), DialogAction.status == rules.ACTION_OPEN,
                DialogAction.due_on < today).group_by(DialogSession.employee_id)).all())
     return [TeamRow(e, upcoming.get(e.id), held.get(e.id), overdue.get(e.id, 0)) for e in employees]
+
+
+def sessions_for_evaluation(evaluation_id: int) -> list[DialogSession]:
+    return list(db.session.scalars(select(DialogSession).where(DialogSession.evaluation_id == evaluation_id)
+                                   .order_by(DialogSession.starts_at)))
 
 
 def sessions_of(employee_id: int, limit: int = 50) -> list[DialogSession]:

@@ -117,7 +117,18 @@ def propose(employee_id: int):
     if not _proposable(employee):
         abort(403)
     form = ProposeForm() if request.method == "POST" else ProposeForm(formdata=None)
-    context = dict(employee=employee, form=form)
+    if request.method == "GET":
+        if request.args.get("jenis") in rules.KINDS:
+            form.kind.data = request.args["jenis"]
+        form.evaluation_id.data = request.args.get("evaluasi", type=int) or ""
+    evaluation = None
+    if form.evaluation_id.data and str(form.evaluation_id.data).isdigit():
+        from portal.evaluation.models import Evaluation
+
+        evaluation = db.session.get(Evaluation, int(form.evaluation_id.data))
+        if evaluation is None or evaluation.employee_id != employee.id:
+            abort(404)
+    context = dict(employee=employee, form=form, evaluation=evaluation)
     if request.method == "GET":
         return render("dialog/propose.html", None, **context)
     if not form.validate():
@@ -125,7 +136,8 @@ def propose(employee_id: int):
     try:
         session = services.propose(current_user, employee, starts_at=to_utc(form.date.data, form.time.data),
                                    duration=form.duration.data, place=form.place.data, link=form.link.data,
-                                   kind=form.kind.data, message=form.message.data, now=utcnow())
+                                   kind=form.kind.data, message=form.message.data, now=utcnow(),
+                                   evaluation=evaluation)
     except DomainError as error:
         db.session.rollback()
         target = getattr(form, error.field, None) if error.field else None

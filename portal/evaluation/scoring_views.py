@@ -15,6 +15,7 @@ from portal.core.htmx import invalid, redirect_to, render
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today, utcnow
 from portal.dialog import rules as dialog_rules
+from portal.dialog import services as dialog_services
 from portal.evaluation import appeals, lists, rules
 from portal.evaluation import services as services
 from portal.evaluation.blueprint import bp
@@ -141,6 +142,7 @@ def _context(employee: Employee, phase: PeriodPhase, evaluation: Evaluation | No
                 can_calibrate=evaluation is not None and services.can_calibrate(current_user, evaluation),
                 may_release=evaluation is not None and services.may_release(current_user, evaluation),
                 appeals=appeals.appeals_of(evaluation) if evaluation else [],
+                year_end_sessions=dialog_services.sessions_for_evaluation(evaluation.id) if evaluation else [],
                 offers_coaching=evaluation is not None and evaluation.status in (FINAL, RELEASED)
                 and dialog_rules.offers_coaching(evaluation.predikat))
 

@@ -203,7 +203,8 @@ def test_only_the_assessor_refers_and_starts_coaching(w, client, login):
 
 @pytest.mark.parametrize("who, status", [("admin", 302), ("auditor", 403), ("assessor", 403)])
 def test_admin_grants_the_counsellor_role(w, client, login, who, status):
-    response = _c(login, client, _who(w, who)).post("/admin/konselor", data={"nip": w.counsellor.nip, "active": "1"})
+    response = _c(login, client, _who(w, who)).post("/admin/konselor",
+                                                    data={"employee": w.counsellor.nip, "active": "1"})
     assert response.status_code == status
     assert services.is_counsellor(w.users[w.counsellor.id]) is (status == 302)
 
@@ -221,3 +222,29 @@ def test_team_page_query_count_is_flat(w, client, login, queries):
         assert assessor.get("/dialog").status_code == 200
     assert large.count == small.count
     assert db.session.scalar(select(TalkingPoint.id)) is None
+
+
+def test_the_year_end_talk_is_linked_from_the_evaluation(w, client, login):
+    from portal.evaluation.models import Evaluation
+    from portal.periods.models import PeriodPhase
+
+    period = factories.make_period(local_today().year)
+    phase = db.session.scalar(select(PeriodPhase).where(PeriodPhase.period_id == period.id,
+                                                        PeriodPhase.kind == "evaluasi_tahunan"))
+    evaluation = Evaluation(employee_id=w.employee.id, phase_id=phase.id, unit_id=w.employee.unit_id,
+                            assessor_id=w.assessor.id, status="final", result_rating="sesuai",
+                            behaviour_rating="sesuai", predikat="baik")
+    other = Evaluation(employee_id=w.colleague.id, phase_id=phase.id, unit_id=w.unit.id, assessor_id=w.assessor.id)
+    db.session.add_all([evaluation, other])
+    db.session.commit()
+    assessor = _c(login, client, w.users[w.assessor.id])
+    form = assessor.get(f"/dialog/baru/{w.employee.id}?jenis=akhir_tahun&evaluasi={evaluation.id}")
+    assert 'selected value="akhir_tahun"' in form.get_data(as_text=True)
+    assert assessor.get(f"/dialog/baru/{w.employee.id}?evaluasi={other.id}").status_code == 404
+    response = assessor.post(f"/dialog/baru/{w.employee.id}", data={
+        "kind": rules.KIND_YEAR_END, "date": FUTURE, "time": "10:00", "duration": "60", "place": "Ruang",
+        "evaluation_id": str(evaluation.id)})
+    assert response.status_code == 302
+    assert db.session.scalar(select(DialogSession.evaluation_id)) == evaluation.id
+    page = assessor.get(f"/evaluasi/{w.employee.id}/{phase.id}").get_data(as_text=True)
+    assert "/dialog/" in page and "Jadwalkan dialog evaluasi" not in page
