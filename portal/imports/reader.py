@@ -6,18 +6,25 @@ a CSV must be text (UTF-8 with or without BOM, else cp1252) with ';', ',' or tab
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.handler import ContentHandler
 
 from portal.imports.rules import header_score, is_blank
 
 XLSX, CSV = "xlsx", "csv"
 HEADER_SCAN_ROWS = 10  # an export may start with a title block; the header is the first row that looks like one
 MAX_ROWS = 60_000  # a regency has far fewer staff; more rows means a wrong file (and would exhaust memory)
+# A SIASN export has about 70 columns. Wider data means a wrong file; the cap also bounds the memory of each row.
+MAX_COLUMNS = 100
+# Cell elements in one row of the sheet XML, empty (formatted) ones included: openpyxl turns a whole row into
+# Python objects at once, so a single row of millions of cells (a few KB compressed) would take gigabytes.
+MAX_ROW_CELLS = 2 * MAX_COLUMNS
 MAX_UNZIPPED_BYTES = 300 * 2**20  # an .xlsx is a zip: refuse "zip bombs" before openpyxl inflates them
 
 
@@ -82,9 +89,112 @@ def _csv_rows(data: bytes) -> Iterator[list[object]]:
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+TOO_BIG = _("Lembar kerja terlalu besar untuk daftar pegawai (paling banyak 60.000 baris dan 100 kolom). "
+            "Hapus baris dan kolom di luar tabel lalu simpan ulang.")
+TOO_WIDE = _("Tabel berisi lebih dari 100 kolom. Hapus kolom yang tidak diperlukan lalu unggah lagi.")
+TOO_MANY_ROWS = _("Berkas berisi terlalu banyak baris (lebih dari 60.000).")
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    """'XFD2000' -> (column 16384, row 2000); a part that is missing is 0."""
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return _column_number(letters), int(digits[:9] or 0)
+
+
+class _SizeCheck(ContentHandler):
+    """A SAX handler that walks one sheet's XML in constant memory and refuses what is too big for a staff list:
+    a ``<dimension>`` claiming more than the limits, a row numbered beyond MAX_ROWS, a value right of
+    MAX_COLUMNS, a row of more than MAX_ROW_CELLS cells. Empty formatted cells further right are allowed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = self.row_cells = self.column = 0
+        self.beyond = False  # inside a cell right of MAX_COLUMNS
+
+    def startElement(self, name: str, attrs) -> None:  # noqa: N802 (SAX API)
+        tag = name.rpartition(":")[2]
+        if tag == "c":
+            self.row_cells += 1
+            if self.row_cells > MAX_ROW_CELLS:
+                raise UnreadableFile(TOO_WIDE)
+            column = _split_ref(attrs.get("r", ""))[0]
+            self.column = column or self.column + 1
+            self.beyond = self.column > MAX_COLUMNS
+        elif tag in ("v", "is", "f") and self.beyond:
+            raise UnreadableFile(TOO_WIDE)
+        elif tag == "row":
+            self.rows = _split_ref(attrs.get("r", ""))[1] or self.rows + 1
+            if self.rows > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise UnreadableFile(TOO_MANY_ROWS)
+            self.row_cells = self.column = 0
+        elif tag == "dimension":
+            last = attrs.get("ref", "").rpartition(":")[2]
+            columns, rows = _split_ref(last)
+            if columns > MAX_COLUMNS or rows > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise UnreadableFile(TOO_BIG)
+
+    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
+        if name.rpartition(":")[2] == "sheetData":
+            raise _SheetChecked
+
+
+class _SheetChecked(Exception):
+    """The sheet's data has been walked: the rest of its XML does not matter."""
+
+
+def _check_sheet_sizes(path: Path) -> None:
+    """Before openpyxl opens the workbook: every worksheet within the limits, whatever it declares.
+
+    openpyxl reads each sheet's ``<dimension>`` when it opens the workbook and pads rows to it; and it builds a
+    whole row in memory. Both are checked here on the raw XML, streamed (defusedxml: no entities).
+    """
+    import defusedxml.ElementTree as SafeTree
+    import defusedxml.sax
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            types = SafeTree.fromstring(archive.read("[Content_Types].xml"))
+            names = archive.namelist()
+            parts = {override.get("PartName", "").lstrip("/") for override in types
+                     if override.get("ContentType") == WORKSHEET_TYPE}
+            parts |= {name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml")}
+            for part in sorted(parts & set(names)):
+                with archive.open(part) as source, contextlib.suppress(_SheetChecked):
+                    defusedxml.sax.parse(source, _SizeCheck())
+    except UnreadableFile:
+        raise
+    except Exception as exc:
+        raise UnreadableFile(_("Berkas Excel tidak dapat dibuka. Pastikan berkas .xlsx tidak rusak.")) from exc
+
+
+def _trimmed(values) -> list[object]:
+    """A row without its trailing empty cells."""
+    end = len(values)
+    while end and is_blank(values[end - 1]):
+        end -= 1
+    return list(values[:end])
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[object]]:
+    """The first sheet's rows, streamed (openpyxl read-only mode), at most MAX_COLUMNS wide.
+
+    The sheet's ``<dimension>`` is only a claim: openpyxl padded every row to the declared width and filled every
+    declared row, so "A1:XFD2000" in a 1.5 KB file took 130 KB per row (260 MB). A claim beyond the limits is
+    refused before any row is read (``_check_sheet_sizes``); below them it is ignored and the cells that are
+    really there are read (a claim that is too small no longer cuts rows off either).
+    """
     import openpyxl
 
+    _check_sheet_sizes(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
@@ -93,8 +203,9 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise UnreadableFile(_("Berkas Excel tidak berisi lembar kerja."))
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
+        sheet.reset_dimensions()  # only the rows that exist, each as long as its last cell ...
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):  # ... up to MAX_COLUMNS
+            yield _trimmed(values)
     except UnreadableFile:
         raise
     except Exception as exc:
@@ -126,7 +237,7 @@ def read_table(path: Path, filename: str) -> Table:
         for cells in _xlsx_rows(Path(path)) if fmt == XLSX else _csv_rows(data):
             rows.append(cells)
             if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
-                raise UnreadableFile(_("Berkas berisi terlalu banyak baris (lebih dari 60.000)."))
+                raise UnreadableFile(TOO_MANY_ROWS)
     except csv.Error as exc:
         raise UnreadableFile(_("Berkas CSV tidak dapat dibaca.")) from exc
     # Trailing empty cells (openpyxl pads to the sheet's width) do not make columns.

@@ -92,3 +92,123 @@ def test_too_many_rows_is_refused(tmp_path, monkeypatch):
     data = ("NIP;Nama\n" + "".join(f"{i};X\n" for i in range(20))).encode()
     with pytest.raises(reader.UnreadableFile, match="terlalu banyak baris"):
         reader.read_table(write(tmp_path, "a.csv", data), "a.csv")
+
+
+# --- workbooks that declare (or hold) far more than a staff list: memory stays bounded
+
+
+def _workbook(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _patched(data: bytes, dimension: str | None, extra_rows: str = "") -> bytes:
+    """The workbook with its sheet's ``<dimension>`` replaced (None: removed) and raw rows appended."""
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = body.decode()
+                replacement = f'<dimension ref="{dimension}"/>' if dimension else ""
+                text, found = re.subn(r'<dimension ref="[^"]*"\s*/>', replacement, text)
+                assert found == 1
+                body = text.replace("</sheetData>", extra_rows + "</sheetData>").encode()
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def _cell(ref: str, text: str = "x") -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+STAFF = [["NIP", "Nama", "Unit Kerja"], ["198503142010011002", "Siti Aminah", "Dinas A"]]
+FAR_RIGHT = f'<row r="3">{_cell("XFD3")}</row><row r="2000">{_cell("A2000")}</row>'
+
+
+def _read_measured(tmp_path, data: bytes):
+    """read_table under tracemalloc: (table or the refusal, peak bytes)."""
+    import tracemalloc
+
+    path = write(tmp_path, "berkas.xlsx", data)
+    tracemalloc.start()
+    try:
+        result = reader.read_table(path, "berkas.xlsx")
+    except reader.UnreadableFile as refusal:
+        result = refusal
+    finally:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return result, peak
+
+
+PEAK_LIMIT = 30 * 2**20
+
+
+@pytest.mark.parametrize("dimension, extra, message", [
+    ("A1:XFD2000", FAR_RIGHT, "terlalu besar"),  # 16,384 columns declared, a cell in the last one
+    ("A1:C1048576", f'<row r="1048576">{_cell("A1048576")}</row>', "terlalu besar"),  # every row of a sheet
+    (None, FAR_RIGHT, "lebih dari 100 kolom"),  # nothing declared: the cells themselves are too far right
+    (None, f'<row r="1048576">{_cell("A1048576")}</row>', "terlalu banyak baris"),
+    ("A1:C3", FAR_RIGHT, "lebih dari 100 kolom"),  # declared small, but the cells are not
+])
+def test_oversized_workbooks_are_refused_with_bounded_memory(tmp_path, dimension, extra, message):
+    data = _patched(_workbook(STAFF), dimension, extra)
+    assert len(data) < 6000
+    result, peak = _read_measured(tmp_path, data)
+    assert isinstance(result, reader.UnreadableFile) and message in str(result)
+    assert peak < PEAK_LIMIT, f"{peak / 2**20:.0f} MiB"
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:C2", "A1:CV60010", None])
+def test_the_declared_size_is_not_trusted_for_reading(tmp_path, dimension):
+    """A wrong but acceptable <dimension> (too small, missing, or large within the limits) reads the real cells."""
+    rows = STAFF + [[f"19850314201001{n:04d}", f"Pegawai {n}", "Dinas B"] for n in range(3, 40)]
+    data = _patched(_workbook(rows), dimension, f'<row r="60">{_cell("A60", "198503142010019999")}</row>')
+    table, peak = _read_measured(tmp_path, data)
+    assert isinstance(table, reader.Table), table
+    assert table.headers == ["NIP", "Nama", "Unit Kerja"]
+    assert table.records[0] == (2, ["198503142010011002", "Siti Aminah", "Dinas A"])
+    assert table.records[-1] == (60, ["198503142010019999"])
+    assert len(table.records) == 59
+    assert peak < PEAK_LIMIT
+
+
+def test_styled_empty_cells_far_right_do_not_make_columns(tmp_path):
+    """Empty (styled) cells beyond the limit are not data: the workbook is read."""
+    extra = '<row r="3"><c r="A3" t="inlineStr"><is><t>198503142010011003</t></is></c><c r="XFD3" s="0"/></row>'
+    table, peak = _read_measured(tmp_path, _patched(_workbook(STAFF), None, extra))
+    assert isinstance(table, reader.Table), table
+    assert table.records[-1] == (3, ["198503142010011003"])
+    assert peak < PEAK_LIMIT
+
+
+def test_one_row_of_a_million_cells_is_refused_before_openpyxl_builds_it(tmp_path):
+    """openpyxl turns a whole row into Python objects: 200,000 empty cells (a few KB compressed) took 1 GB."""
+    giant = '<row r="3">' + '<c r="A3" s="0"/>' * 200_000 + "</row>"
+    result, peak = _read_measured(tmp_path, _patched(_workbook(STAFF), None, giant))
+    assert isinstance(result, reader.UnreadableFile) and "lebih dari 100 kolom" in str(result)
+    assert peak < PEAK_LIMIT
+
+
+def test_a_value_in_the_first_column_beyond_the_limit_is_refused(tmp_path):
+    headers = [f"Kolom {n}" for n in range(1, reader.MAX_COLUMNS + 2)]
+    declared, _peak = _read_measured(tmp_path, _workbook([headers]))
+    assert isinstance(declared, reader.UnreadableFile) and "terlalu besar" in str(declared)  # A1:CW1
+    undeclared, _peak = _read_measured(tmp_path, _patched(_workbook([headers]), None))
+    assert isinstance(undeclared, reader.UnreadableFile) and "lebih dari 100 kolom" in str(undeclared)
+
+
+def test_a_workbook_at_the_column_limit_is_read(tmp_path):
+    headers = ["NIP", "Nama"] + [f"Kolom tambahan {n}" for n in range(3, reader.MAX_COLUMNS + 1)]
+    table, _peak = _read_measured(tmp_path, _workbook([headers, ["198503142010011002", "Siti"] + ["x"] * 98]))
+    assert isinstance(table, reader.Table), table
+    assert len(table.headers) == reader.MAX_COLUMNS == 100
+    assert len(table.records[0][1]) == 100
