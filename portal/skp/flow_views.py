@@ -20,10 +20,11 @@ from portal.core.pagination import page_number
 from portal.core.timeutil import local_today
 from portal.extensions import db
 from portal.periods import services as period_services
-from portal.skp import flow, permissions, rules
+from portal.skp import berakhlak, flow, permissions, rules
 from portal.skp.blueprint import bp
 from portal.skp.labels import status_label
 from portal.skp.models import (
+    RHK_UTAMA,
     STATUS_APPROVED,
     STATUS_CANCELLED,
     STATUS_DRAFT,
@@ -266,6 +267,33 @@ def withdraw(skp_id: int):
 @login_required
 def approve(skp_id: int):
     return _run(rules.APPROVE, skp_id)
+
+
+@bp.get("/<int:skp_id>/setujui")
+@login_required
+def approve_confirm(skp_id: int):
+    """Approving from the team board asks first: the SKP's summary (its RHK and indicators, when it was submitted,
+    the Ekspektasi Khusus Pimpinan written so far) with one explicit *Setujui SKP* form, so that no SKP is approved
+    from a list without being looked at. 409 with the SKP's state when it no longer waits for this user."""
+    skp = _load(skp_id)
+    today = local_today()
+    _authorise(rules.APPROVE, skp, today)
+    source = request.args.get("next")
+    may_decide = permissions.can_decide_skp(current_user, skp, today)
+    return render("skp/approve_confirm.html", status=200 if may_decide else 409, skp=skp, may_decide=may_decide,
+                  source=source if source in ROW_SOURCES else None, summary=_review_summary(skp, today))
+
+
+def _review_summary(skp: Skp, today) -> dict:
+    plans = sorted(skp.result_plans, key=lambda r: (r.kind != RHK_UTAMA, r.position, r.id))
+    return {
+        "plans": plans,
+        "utama": sum(1 for r in plans if r.kind == RHK_UTAMA),
+        "indicators": sum(len(r.indicators) for r in plans),
+        "expectations": sum(1 for e in skp.expectations if (e.text or "").strip()),
+        "value_count": len(berakhlak.CODES),
+        "waiting_days": flow.waiting_days(skp, today, period_services.holidays_around(today)),
+    }
 
 
 @bp.post("/<int:skp_id>/kembalikan")

@@ -73,8 +73,8 @@ def test_board_shows_each_state_and_approve_only_for_submitted(client, login, pe
     for label in ("Belum dibuat", "Draf", "Diajukan", "Dikembalikan", "Disetujui"):
         assert label in html
     submitted = rows[2][1]
-    assert f'action="/skp/{submitted.id}/setujui"' in html
-    assert html.count('/setujui" hx-post=') == 1  # only the submitted row has the approve form
+    assert f'href="/skp/{submitted.id}/setujui?next=tim"' in html
+    assert html.count('/setujui?next=tim"') == 1  # only the submitted row leads to approval (after a look)
     assert "hari kerja menunggu" in html
     assert 'hx-target="#tim-' in html and '<th scope="col">' in html
 
