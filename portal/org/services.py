@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, check_version
 from portal.core.i18n import long_date
+from portal.core.textlimits import clean_text
 from portal.core.timeutil import local_today
 from portal.extensions import db
 from portal.org.models import (
@@ -473,6 +474,7 @@ def update_employee(actor, employee: Employee, data: Mapping[str, Any], version:
 
 # Mutation history (EmployeeMove): which fields make a move.
 MOVE_FIELDS = ("unit_id", "position_id", "superior_id")
+NOTE_MAX = 255  # the notes of a move and of an acting assignment are VARCHAR(255); refused when longer, never cut
 
 
 def record_employee_move(actor, employee: Employee, before: Mapping[str, Any], effective_on: dt.date,
@@ -484,7 +486,7 @@ def record_employee_move(actor, employee: Employee, before: Mapping[str, Any], e
         from_unit_id=before.get("unit_id"), to_unit_id=employee.unit_id,
         from_position_id=before.get("position_id"), to_position_id=employee.position_id,
         from_superior_id=before.get("superior_id"), to_superior_id=employee.superior_id,
-        note=(note or "").strip()[:255] or None, recorded_by_id=getattr(actor, "id", None),
+        note=clean_text(note, NOTE_MAX, field="note") or None, recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(move)
     db.session.flush()
@@ -569,7 +571,7 @@ def add_acting_assignment(actor, employee: Employee, position: Position, kind: s
     if not employee.active:
         raise DomainError(gettext("Pegawai nonaktif tidak dapat ditugaskan."))
     assignment = ActingAssignment(employee=employee, position=position, kind=kind, start_date=start_date,
-                                  end_date=end_date, note=(note or "").strip() or None)
+                                  end_date=end_date, note=clean_text(note, NOTE_MAX, field="note") or None)
     db.session.add(assignment)
     db.session.flush()
     record(actor, "acting.create", assignment,

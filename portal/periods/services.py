@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, check_version
 from portal.core.i18n import long_date
+from portal.core.textlimits import clean_text
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.org.models import Employee, Unit
@@ -103,6 +104,11 @@ def unit_subtree_ids(unit: Unit) -> list[int]:
 # ---------------------------------------------------------------------------------------------------------
 # Labels (UI words of DOMAIN.md section 10)
 
+# Text limits (the column sizes): refused when longer, never cut (portal/core/textlimits.py).
+PERIOD_NAME_MAX = 100
+REOPEN_REASON_MAX = 500
+HOLIDAY_NAME_MAX = 150
+
 MONTH_NAMES = (
     lazy_gettext("Januari"), lazy_gettext("Februari"), lazy_gettext("Maret"), lazy_gettext("April"),
     lazy_gettext("Mei"), lazy_gettext("Juni"), lazy_gettext("Juli"), lazy_gettext("Agustus"),
@@ -159,12 +165,12 @@ def create_period(actor, year: int, name: str | None, frequency: str) -> Period:
         raise DomainError(gettext("Pilih frekuensi evaluasi periodik: bulanan atau triwulanan."), field="frequency")
     if period_for_year(year) is not None:
         raise DomainError(gettext("Periode tahun %(year)s sudah ada.", year=year), field="year")
-    name = (name or "").strip() or gettext("Periode Kinerja %(year)s", year=year)
+    name = clean_text(name, PERIOD_NAME_MAX, field="name") or gettext("Periode Kinerja %(year)s", year=year)
     for seed_year in (year, year + 1):
         if not holidays_between(dt.date(seed_year, 1, 1), dt.date(seed_year, 12, 31)):
             seed_holidays(seed_year, actor)
     holidays = holidays_between(dt.date(year, 1, 1), dt.date(year + 1, 12, 31))
-    period = Period(year=year, name=name[:100], frequency=frequency, starts_on=dt.date(year, 1, 1),
+    period = Period(year=year, name=name, frequency=frequency, starts_on=dt.date(year, 1, 1),
                     ends_on=dt.date(year, 12, 31), active=True)
     for proposed in rules.default_phases(year, frequency, holidays):
         period.phases.append(PeriodPhase(kind=proposed.kind, seq=proposed.seq, opens_on=proposed.opens_on,
@@ -239,13 +245,13 @@ def reopen_phase(actor, phase: PeriodPhase, today: dt.date, until: dt.date | Non
     _low, high = rules.phase_date_bounds(phase.period.year)
     if until > high:
         raise DomainError(gettext("Tanggal batas paling lambat %(date)s.", date=long_date(high)), field="until")
-    reason = (reason or "").strip()
+    reason = clean_text(reason, REOPEN_REASON_MAX, field="reason")
     if not reason:
         raise DomainError(gettext("Alasan wajib diisi."), field="reason")
     if employee is not None and not employee.active:
         raise DomainError(gettext("Pegawai tersebut sudah nonaktif."), field="nip")
     reopening = PhaseReopening(phase_id=phase.id, employee_id=employee.id if employee else None,
-                               unit_id=unit.id if unit else None, until=until, reason=reason[:500],
+                               unit_id=unit.id if unit else None, until=until, reason=reason,
                                created_by_id=getattr(actor, "id", None))
     db.session.add(reopening)
     db.session.flush()
@@ -295,7 +301,7 @@ def _clean_holiday(holiday: Holiday | None, data: Mapping[str, Any]) -> dict:
     day = data.get("date")
     if not isinstance(day, dt.date):
         raise DomainError(gettext("Tanggal wajib diisi."), field="date")
-    name = (data.get("name") or "").strip()
+    name = clean_text(data.get("name"), HOLIDAY_NAME_MAX, field="name")
     if not name:
         raise DomainError(gettext("Nama hari libur wajib diisi."), field="name")
     kind = data.get("kind") or HOLIDAY_NATIONAL
@@ -306,7 +312,7 @@ def _clean_holiday(holiday: Holiday | None, data: Mapping[str, Any]) -> dict:
         dup = dup.where(Holiday.id != holiday.id)
     if db.session.execute(dup.limit(1)).first():
         raise DomainError(gettext("Tanggal %(date)s sudah ada di kalender.", date=long_date(day)), field="date")
-    return {"date": day, "name": name[:150], "kind": kind}
+    return {"date": day, "name": name, "kind": kind}
 
 
 def add_holiday(actor, data: Mapping[str, Any]) -> Holiday:

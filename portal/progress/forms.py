@@ -10,6 +10,15 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.forms import FlaskForm
 from portal.core.ids import IdSelectField
+from portal.core.textlimits import MaxLength
+from portal.progress.services import (
+    EVIDENCE_TITLE_MAX,
+    FEEDBACK_MAX,
+    LINK_MAX,
+    NUMBER_MAX,
+    PHRASE_MAX,
+    TEXT_MAX,
+)
 
 
 class EmptyForm(FlaskForm):
@@ -17,25 +26,25 @@ class EmptyForm(FlaskForm):
 
 
 class RealisationForm(FlaskForm):
-    text = TextAreaField(_l("Realisasi"), validators=[Optional(), Length(max=2000)])
-    number = StringField(_l("Angka realisasi (opsional)"), validators=[Optional(), Length(max=30)])
+    text = TextAreaField(_l("Realisasi"), validators=[Optional(), MaxLength(TEXT_MAX)])
+    number = StringField(_l("Angka realisasi (opsional)"), validators=[Optional(), MaxLength(NUMBER_MAX)])
     version_id = HiddenField()
 
 
 class FileEvidenceForm(FlaskForm):
     file = FileField(_l("Berkas bukti dukung"))
-    title = StringField(_l("Keterangan (opsional)"), validators=[Optional(), Length(max=255)])
+    title = StringField(_l("Keterangan (opsional)"), validators=[Optional(), MaxLength(EVIDENCE_TITLE_MAX)])
 
 
 class LinkEvidenceForm(FlaskForm):
     url = StringField(_l("Tautan bukti dukung"), validators=[DataRequired(_l("Tautan wajib diisi.")),
-                                                            Length(max=1000)])
-    title = StringField(_l("Keterangan (opsional)"), validators=[Optional(), Length(max=255)])
+                                                            MaxLength(LINK_MAX)])
+    title = StringField(_l("Keterangan (opsional)"), validators=[Optional(), MaxLength(EVIDENCE_TITLE_MAX)])
 
 
 class FeedbackForm(FlaskForm):
     phrase_id = IdSelectField(_l("Pilih frasa"))
-    text = TextAreaField(_l("Umpan balik"), validators=[Optional(), Length(max=4000)])
+    text = TextAreaField(_l("Umpan balik"), validators=[Optional(), MaxLength(FEEDBACK_MAX)])
     realisation_id = IdSelectField(_l("Tentang realisasi"))
     value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
     request_id = HiddenField()
@@ -44,7 +53,7 @@ class FeedbackForm(FlaskForm):
 class FeedbackRequestForm(FlaskForm):
     asked_nip = StringField(_l("NIP pegawai yang dimintai (kosongkan untuk Pejabat Penilai Kinerja)"),
                             validators=[Optional(), Length(max=30)])
-    message = TextAreaField(_l("Pesan"), validators=[Optional(), Length(max=2000)])
+    message = TextAreaField(_l("Pesan"), validators=[Optional(), MaxLength(TEXT_MAX)])
     realisation_id = IdSelectField(_l("Tentang realisasi"))
     value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
 
@@ -54,7 +63,7 @@ PHRASE_CATEGORY_LABELS = {"hasil": _l("Hasil kerja"), "perilaku": _l("Perilaku k
 
 class PhraseForm(FlaskForm):
     text = TextAreaField(_l("Teks frasa"), validators=[DataRequired(_l("Teks frasa wajib diisi.")),
-                                                      Length(max=1000)])
+                                                      MaxLength(PHRASE_MAX)])
     category = SelectField(_l("Kategori"), choices=[SelectChoice(k, v) for k, v in PHRASE_CATEGORY_LABELS.items()],
                            default="umum")
     active = BooleanField(_l("Aktif"), default=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, StaleVersionError, check_version
+from portal.core.textlimits import clean_text
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.rules import normalize_nip
@@ -42,9 +43,13 @@ from portal.progress.models import (
 from portal.skp import berakhlak
 from portal.skp.models import STATUS_APPROVED, Indicator, ResultPlan, Skp
 
-TEXT_MAX = 2000
+# Text limits (portal/core/textlimits.py): the forms render them as maxlength, the services refuse longer text.
+TEXT_MAX = 2000  # a realisation's text, a feedback request's message
 FEEDBACK_MAX = 4000
 PHRASE_MAX = 1000
+NUMBER_MAX = 30  # a realisation's number as typed ("1.250,5")
+EVIDENCE_TITLE_MAX = 255  # evidence.title is VARCHAR(255)
+LINK_MAX = 1000  # evidence.url is VARCHAR(1000)
 PHRASE_CATEGORIES = ("hasil", "perilaku", "umum")
 
 STATE_FUTURE = "future"
@@ -194,24 +199,22 @@ def save_realisation(actor, skp: Skp, indicator: Indicator, seq: int, *, text: s
 
     Optimistic locking: the form carries the realisation's version ("" when it did not exist yet)."""
     require_recordable(actor, skp, seq, today)
-    clean_text = (text or "").strip()
-    if len(clean_text) > TEXT_MAX:
-        raise DomainError(gettext("Realisasi paling banyak %(n)s karakter.", n=TEXT_MAX), field="text")
+    text = clean_text(text, TEXT_MAX, field="text")
     try:
         clean_number = rules.parse_number(number)
     except ValueError as exc:
         raise DomainError(gettext("Angka realisasi tidak valid (contoh: 12 atau 12,5)."), field="number") from exc
-    if not clean_text and clean_number is None:
+    if not text and clean_number is None:
         raise DomainError(gettext("Isi realisasi (uraian atau angka)."), field="text")
     realisation = find_realisation(indicator, seq)
     if realisation is None:
         if version not in (None, "", "0"):
             raise StaleVersionError(gettext("Realisasi ini sudah berubah sejak Anda membukanya."))
-        realisation = Realisation(indicator_id=indicator.id, sub_period=seq, text=clean_text, number=clean_number,
+        realisation = Realisation(indicator_id=indicator.id, sub_period=seq, text=text, number=clean_number,
                                   recorded_by_id=actor.id)
         db.session.add(realisation)
         db.session.flush()
-        changes = {"text": [None, clean_text], "number": [None, str(clean_number) if clean_number is not None
+        changes = {"text": [None, text], "number": [None, str(clean_number) if clean_number is not None
                                                           else None]}
     else:
         if version in (None, ""):
@@ -219,10 +222,10 @@ def save_realisation(actor, skp: Skp, indicator: Indicator, seq: int, *, text: s
                 "Data ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda tidak disimpan; "
                 "berikut data terbaru."))
         check_version(realisation, version)
-        changes = diff(realisation, ["text", "number"], {"text": clean_text, "number": clean_number})
+        changes = diff(realisation, ["text", "number"], {"text": text, "number": clean_number})
         if not changes:
             return realisation
-        realisation.text, realisation.number, realisation.recorded_by_id = clean_text, clean_number, actor.id
+        realisation.text, realisation.number, realisation.recorded_by_id = text, clean_number, actor.id
         db.session.flush()
     label = rules.sub_period_label(skp.period.frequency, seq)
     record(actor, "realisation.save", realisation,
@@ -272,6 +275,7 @@ def add_file_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, filena
                       stream: BinaryIO, title: str | None, today: dt.date) -> Evidence:
     """Store an uploaded Bukti Dukung after checking its size and its type by content (rules.check_upload)."""
     require_recordable(actor, skp, seq, today)
+    title = clean_text(title, EVIDENCE_TITLE_MAX, field="title")
     if stream is None or not filename:
         raise DomainError(gettext("Pilih berkas yang akan diunggah."), field="file")
     try:
@@ -290,7 +294,7 @@ def add_file_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, filena
             out.write(chunk)
     realisation = _realisation_for_evidence(actor, indicator, seq)
     original = rules.sanitise_filename(filename)
-    evidence = Evidence(realisation_id=realisation.id, kind=EVIDENCE_FILE, title=(title or "").strip()[:255],
+    evidence = Evidence(realisation_id=realisation.id, kind=EVIDENCE_FILE, title=title,
                         original_name=original, stored_name=stored_name, content_type=kind.content_type,
                         size=size, sha256=digest.hexdigest(), uploaded_by_id=actor.id)
     db.session.add(evidence)
@@ -307,13 +311,15 @@ def add_link_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, url: s
                       today: dt.date) -> Evidence:
     """A link as Bukti Dukung: http/https only."""
     require_recordable(actor, skp, seq, today)
+    title = clean_text(title, EVIDENCE_TITLE_MAX, field="title")
+    url = clean_text(url, LINK_MAX, field="url")
     try:
-        clean = rules.validate_link(url)
+        clean = rules.validate_link(url, LINK_MAX)
     except ValueError as exc:
         raise DomainError(gettext("Tautan harus alamat lengkap yang diawali http:// atau https://."),
                           field="url") from exc
     realisation = _realisation_for_evidence(actor, indicator, seq)
-    evidence = Evidence(realisation_id=realisation.id, kind=EVIDENCE_LINK, title=(title or "").strip()[:255],
+    evidence = Evidence(realisation_id=realisation.id, kind=EVIDENCE_LINK, title=title,
                         url=clean, uploaded_by_id=actor.id)
     db.session.add(evidence)
     db.session.flush()
@@ -487,11 +493,9 @@ def give_feedback(actor, skp: Skp, *, text: str | None, realisation_id: int | No
     """Umpan balik by the assessor, the assessor's superiors, or someone the employee asked (an invitation)."""
     if not perms.can_give_feedback(actor, skp):
         raise DomainError(gettext("Anda tidak dapat memberi umpan balik pada SKP ini."))
-    clean = (text or "").strip()
+    clean = clean_text(text, FEEDBACK_MAX, field="text")
     if not clean:
         raise DomainError(gettext("Tulis umpan balik terlebih dahulu."), field="text")
-    if len(clean) > FEEDBACK_MAX:
-        raise DomainError(gettext("Umpan balik paling banyak %(n)s karakter.", n=FEEDBACK_MAX), field="text")
     feedback_request = None
     if request_id:
         feedback_request = db.session.get(FeedbackRequest, request_id)
@@ -536,9 +540,7 @@ def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | N
                                       "umpan balik."), field="asked_nip")
     if asked.id == skp.employee_id:
         raise DomainError(gettext("Anda tidak dapat meminta umpan balik dari diri sendiri."), field="asked_nip")
-    clean = (message or "").strip()
-    if len(clean) > TEXT_MAX:
-        raise DomainError(gettext("Pesan paling banyak %(n)s karakter.", n=TEXT_MAX), field="message")
+    clean = clean_text(message, TEXT_MAX, field="message")
     realisation_id, value_code = _check_target(skp, realisation_id, value_code)
     feedback_request = FeedbackRequest(skp_id=skp.id, requested_by_id=skp.employee_id, asked_id=asked.id,
                                        realisation_id=realisation_id, value_code=value_code, message=clean,
@@ -616,11 +618,9 @@ def active_phrases(user) -> list[FeedbackPhrase]:
 
 
 def _clean_phrase(text: str | None, category: str | None) -> tuple[str, str]:
-    clean = (text or "").strip()
+    clean = clean_text(text, PHRASE_MAX, field="text")
     if not clean:
         raise DomainError(gettext("Teks frasa wajib diisi."), field="text")
-    if len(clean) > PHRASE_MAX:
-        raise DomainError(gettext("Frasa paling banyak %(n)s karakter.", n=PHRASE_MAX), field="text")
     category = category or "umum"
     if category not in PHRASE_CATEGORIES:
         raise DomainError(gettext("Kategori tidak dikenal."), field="category")

@@ -707,29 +707,31 @@ def _retarget(response, target: str):
 @bp.post("/<int:skp_id>/lampiran")
 @login_required
 def lampiran_save(skp_id: int):
-    """Save button and htmx autosave. The autosave only swaps the "Tersimpan hh.mm" status, so the text being
-    typed is never replaced; errors and conflicts swap the whole section instead."""
+    """Save button and htmx autosave. The answer only swaps the "Tersimpan hh.mm" status (and, out of band, each
+    field's error slot and the version), so the text being typed is never replaced. Each valid text is saved; one
+    over its limit is marked at its field (422) and keeps what was typed. A conflict swaps the whole editor."""
     skp = load_skp(skp_id)
     refused = _require_editor(skp)
     if refused:
         return refused
     form = LampiranForm()
-    if form.validate():
-        data = {name: form[name].data for name in services.LAMPIRAN_FIELDS}
-        try:
-            services.save_lampiran(current_user, skp, data, version=_version())
-        except StaleVersionError as error:
-            return _stale(skp, error, "lampiran")
-        db.session.commit()
-        if is_fragment_request():
-            skp = load_skp(skp_id)
-            return _fragment("skp/_lampiran_status.html", skp, saved_at=format_time(utcnow(), "HH.mm"))
-        flash(gettext("Lampiran SKP disimpan."), "success")
-        return redirect(_detail_url(skp, "lampiran"))
-    state = EditorState(lampiran_form=form)
+    data = {name: form[name].data for name in services.LAMPIRAN_FIELDS if name in request.form}
+    try:
+        result = services.save_lampiran(current_user, skp, data, version=_version())
+    except StaleVersionError as error:
+        return _stale(skp, error, "lampiran")
+    db.session.commit()
+    skp = load_skp(skp_id)
     if is_fragment_request():
-        return _retarget(_fragment("skp/_lampiran.html", skp, state, 422), "lampiran")
-    return invalid("skp/detail.html", **_context(skp, state))
+        return _fragment("skp/_lampiran_status.html", skp, status=422 if result.errors else 200,
+                         saved_at=format_time(utcnow(), "HH.mm"), field_errors=result.errors,
+                         lampiran_fields=services.LAMPIRAN_FIELDS)
+    if result.errors:
+        for name, message in result.errors.items():
+            form[name].errors = [message]
+        return invalid("skp/detail.html", **_context(skp, EditorState(lampiran_form=form)))
+    flash(gettext("Lampiran SKP disimpan."), "success")
+    return redirect(_detail_url(skp, "lampiran"))
 
 
 @bp.post("/<int:skp_id>/perilaku/<code>")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased, joinedload
 from portal.core import audit
 from portal.core.errors import DomainError, check_version
 from portal.core.pagination import Page
+from portal.core.textlimits import clean_text
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
@@ -44,6 +45,10 @@ from portal.skp.models import (
 )
 
 NOTE_MIN_LENGTH = 10  # a return note / revision reason must say something the employee can act on
+# Text limits (portal/core/textlimits.py): refused when longer, never cut.
+NOTE_MAX = 2000  # a return (or approval) note
+REVISION_REASON_MAX = 500  # skp.revision_reason is VARCHAR(500)
+CANCEL_NOTE_MAX = 500
 NOT_CREATED = "belum"  # team board: the employee has no SKP yet for the period
 TEAM_STATES = (NOT_CREATED, STATUS_DRAFT, STATUS_SUBMITTED, STATUS_RETURNED, STATUS_APPROVED)
 
@@ -85,8 +90,8 @@ def _check_version(skp: Skp, version) -> None:
         check_version(skp, version)
 
 
-def _clean_note(note: str | None, message: str) -> str:
-    text = (note or "").strip()
+def _clean_note(note: str | None, message: str, limit: int = NOTE_MAX) -> str:
+    text = clean_text(note, limit, field="note")
     if len(text) < NOTE_MIN_LENGTH:
         raise DomainError(message, field="note")
     return text
@@ -241,7 +246,7 @@ def _decide(action: str, actor, skp: Skp, note: str, today: dt.date, now: dt.dat
         note = _clean_note(note, gettext("Tuliskan catatan pengembalian minimal %(n)s karakter: apa yang perlu "
                                          "diperbaiki.", n=NOTE_MIN_LENGTH))
     else:
-        note = (note or "").strip()
+        note = clean_text(note, NOTE_MAX, field="note")
     skp.status = transition.target
     skp.decided_at = now
     skp.decided_by_id = actor.employee_id
@@ -331,7 +336,8 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
                                   "terlebih dahulu.", n=pending.number))
     _require_current(skp)
     transition = _transition(rules.REVISE, skp, role)
-    reason = _clean_note(reason, gettext("Tuliskan alasan revisi minimal %(n)s karakter.", n=NOTE_MIN_LENGTH))
+    reason = _clean_note(reason, gettext("Tuliskan alasan revisi minimal %(n)s karakter.", n=NOTE_MIN_LENGTH),
+                         REVISION_REASON_MAX)
     if today > skp.period.ends_on:
         raise DomainError(gettext("Periode kinerja sudah berakhir; SKP tidak dapat direvisi lagi."))
     employee = skp.employee
@@ -340,7 +346,7 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
         period_id=skp.period_id, employee_id=skp.employee_id, number=_next_number(skp), is_current=True,
         previous=skp, status=STATUS_DRAFT, assessor_id=assessor.id if assessor else skp.assessor_id,
         unit_id=skp.unit_id, resources=skp.resources, reporting_scheme=skp.reporting_scheme,
-        consequences=skp.consequences, revision_reason=reason[:500],
+        consequences=skp.consequences, revision_reason=reason,
     )
     for old in sorted(skp.result_plans, key=lambda r: (r.position, r.id)):
         new.result_plans.append(ResultPlan(
@@ -386,7 +392,7 @@ def cancel_revision(actor, skp: Skp, note: str = "", *, today: dt.date, now: dt.
     if not rules.is_cancellable_revision(skp.number, previous.status if previous is not None else None):
         raise DomainError(gettext("Hanya revisi SKP yang dapat dibatalkan; SKP pertama tetap dipakai sebagai draf."))
     transition = _transition(rules.CANCEL, skp, role)
-    note = (note or "").strip()[:500]
+    note = clean_text(note, CANCEL_NOTE_MAX, field="note")
 
     # Subordinates' links to the revision's RHK go back to the approved RHK they were copied from.
     origins = {rhk.id: rhk.origin_id for rhk in skp.result_plans}

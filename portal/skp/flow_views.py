@@ -107,6 +107,12 @@ def allowed_flow_actions(user, skp: Skp, today) -> tuple[list[str], bool]:
     return actions, acting
 
 
+@bp.app_template_global("skp_note_max")
+def skp_note_max() -> int:
+    """The limit of a return note (the team board's "Kembalikan" form renders it as maxlength)."""
+    return flow.NOTE_MAX
+
+
 @bp.app_template_global("skp_flow_context")
 def skp_flow_context(skp: Skp) -> dict:
     """Everything the flow panel shows for the signed-in user: status, buttons, history, the last return note."""
@@ -125,6 +131,7 @@ def skp_flow_context(skp: Skp) -> dict:
         "latest_return": flow.latest_return(skp),
         "error": g.get("flow_error"),
         "note_min": flow.NOTE_MIN_LENGTH,
+        "note_max": {"return": flow.NOTE_MAX, "revise": flow.REVISION_REASON_MAX, "cancel": flow.CANCEL_NOTE_MAX},
     }
 
 

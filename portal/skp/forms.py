@@ -7,11 +7,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from portal.core.forms import FlaskForm
 from portal.core.ids import IdSelectField
+from portal.core.textlimits import MaxLength
 from portal.skp.models import ASPECTS, RHK_TAMBAHAN, RHK_UTAMA
+from portal.skp.services import (
+    EXPECTATION_MAX,
+    INDICATOR_TEXT_MAX,
+    LAMPIRAN_MAX,
+    RHK_TEXT_MAX,
+    TARGET_TEXT_MAX,
+    TARGET_UNIT_MAX,
+)
 
 RHK_KIND_LABELS = {RHK_UTAMA: _l("Utama"), RHK_TAMBAHAN: _l("Tambahan")}
 ASPECT_LABELS = {
@@ -47,7 +56,7 @@ class RhkForm(FlaskForm):
                        default=RHK_UTAMA, validate_choice=False)
     text = TextAreaField(_l("Rencana Hasil Kerja"), validators=[
         DataRequired(_l("Rencana Hasil Kerja wajib diisi.")),
-        Length(max=2000, message=_l("Rencana Hasil Kerja paling banyak %(max)d karakter.")),
+        MaxLength(RHK_TEXT_MAX),
     ])
     parent_id = IdSelectField(_l("RHK Pimpinan yang Diintervensi"))
     unit_goal_id = IdSelectField(_l("Sasaran unit yang diintervensi"))
@@ -56,17 +65,17 @@ class RhkForm(FlaskForm):
 class IndicatorForm(FlaskForm):
     text = TextAreaField(_l("Indikator Kinerja Individu"), validators=[
         DataRequired(_l("Indikator wajib diisi.")),
-        Length(max=2000, message=_l("Indikator paling banyak %(max)d karakter.")),
+        MaxLength(INDICATOR_TEXT_MAX),
     ])
     aspect = SelectField(_l("Aspek"), choices=[SelectChoice(k, v) for k, v in ASPECT_LABELS.items()],
                          default=ASPECTS[0], validate_choice=False)
     target_text = StringField(_l("Target (teks)"), validators=[
-        Optional(), Length(max=300, message=_l("Target paling banyak %(max)d karakter."))])
+        Optional(), MaxLength(TARGET_TEXT_MAX)])
     target_number = LocalDecimalField(_l("Target (angka)"), places=None, validators=[
         Optional(), NumberRange(min=0, message=_l("Target tidak boleh negatif."))],
         render_kw={"inputmode": "decimal"})
     target_unit = StringField(_l("Satuan"), validators=[
-        Optional(), Length(max=50, message=_l("Satuan paling banyak %(max)d karakter."))])
+        Optional(), MaxLength(TARGET_UNIT_MAX)])
 
     def validate_target_text(self, field):
         if not (field.data or "").strip() and self.target_number.data is None \
@@ -78,16 +87,12 @@ class IndicatorForm(FlaskForm):
             raise ValidationError(_l("Satuan wajib diisi bila Target berupa angka."))
 
 
-_LONG = _l("Paling banyak %(max)d karakter.")
-
-
 class LampiranForm(FlaskForm):
-    resources = TextAreaField(_l("Dukungan sumber daya"), validators=[Optional(), Length(max=5000, message=_LONG)])
-    reporting_scheme = TextAreaField(_l("Skema pertanggungjawaban"),
-                                     validators=[Optional(), Length(max=5000, message=_LONG)])
-    consequences = TextAreaField(_l("Konsekuensi"), validators=[Optional(), Length(max=5000, message=_LONG)])
+    resources = TextAreaField(_l("Dukungan sumber daya"), validators=[Optional(), MaxLength(LAMPIRAN_MAX)])
+    reporting_scheme = TextAreaField(_l("Skema pertanggungjawaban"), validators=[Optional(), MaxLength(LAMPIRAN_MAX)])
+    consequences = TextAreaField(_l("Konsekuensi"), validators=[Optional(), MaxLength(LAMPIRAN_MAX)])
 
 
 class ExpectationForm(FlaskForm):
     text = TextAreaField(_l("Ekspektasi Khusus Pimpinan"), validators=[
-        Optional(), Length(max=2000, message=_l("Ekspektasi paling banyak %(max)d karakter."))])
+        Optional(), MaxLength(EXPECTATION_MAX)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import audit
 from portal.core.errors import DomainError, check_version
+from portal.core.textlimits import clean_text, length_error, normalise
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.org.models import Employee
@@ -41,6 +43,14 @@ from portal.skp.models import (
 UP = "naik"
 DOWN = "turun"
 _AUDIT_TEXT = 160  # audit rows keep a short excerpt of long texts
+
+# Text limits (portal/core/textlimits.py): the forms render them as maxlength, the services refuse longer text.
+RHK_TEXT_MAX = 2000
+INDICATOR_TEXT_MAX = 2000
+TARGET_TEXT_MAX = 300  # indicator.target_text is VARCHAR(300)
+TARGET_UNIT_MAX = 50  # indicator.target_unit is VARCHAR(50)
+LAMPIRAN_MAX = 5000  # each of the three lampiran texts
+EXPECTATION_MAX = 2000
 
 
 # --- queries -----------------------------------------------------------------------------------------------
@@ -154,8 +164,9 @@ def _guard(skp: Skp, version) -> None:
     ensure_editable(skp)
 
 
-def _clean_text(value: str | None, field: str, message: str) -> str:
-    text = (value or "").strip()
+def _clean_text(value: str | None, field: str, message: str, limit: int) -> str:
+    """Required text within its limit (never cut: DomainError at the field)."""
+    text = clean_text(value, limit, field=field)
     if not text:
         raise DomainError(message, field=field)
     return text
@@ -178,19 +189,19 @@ def _rhk_data(skp: Skp, data: Mapping[str, Any], current: ResultPlan | None = No
     kind = data.get("kind") or RHK_UTAMA
     if kind not in RHK_KINDS:
         raise DomainError(gettext("Jenis RHK tidak dikenal."), field="kind")
-    text = _clean_text(data.get("text"), "text", gettext("Rencana Hasil Kerja wajib diisi."))
+    text = _clean_text(data.get("text"), "text", gettext("Rencana Hasil Kerja wajib diisi."), RHK_TEXT_MAX)
     parent_id, unit_goal_id = _validate_link(skp, data.get("parent_id"), data.get("unit_goal_id"), current)
     return {"kind": kind, "text": text, "parent_id": parent_id, "unit_goal_id": unit_goal_id}
 
 
 def _indicator_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    text = _clean_text(data.get("text"), "text", gettext("Indikator wajib diisi."))
+    text = _clean_text(data.get("text"), "text", gettext("Indikator wajib diisi."), INDICATOR_TEXT_MAX)
     aspect = data.get("aspect") or ASPECTS[0]
     if aspect not in ASPECTS:
         raise DomainError(gettext("Aspek tidak dikenal."), field="aspect")
-    target_text = (data.get("target_text") or "").strip()
+    target_text = clean_text(data.get("target_text"), TARGET_TEXT_MAX, field="target_text")
     target_number = data.get("target_number")
-    target_unit = (data.get("target_unit") or "").strip()
+    target_unit = clean_text(data.get("target_unit"), TARGET_UNIT_MAX, field="target_unit")
     if not target_text and target_number is None:
         raise DomainError(gettext("Isi Target sebagai teks, atau sebagai angka dengan satuannya."),
                           field="target_text")
@@ -395,19 +406,33 @@ def delete_indicator(actor, indicator: Indicator, *, version) -> None:
 LAMPIRAN_FIELDS = ["resources", "reporting_scheme", "consequences"]
 
 
-def save_lampiran(actor, skp: Skp, data: Mapping[str, Any], *, version) -> dict[str, list[Any]]:
-    """Dukungan sumber daya, skema pertanggungjawaban, konsekuensi. Saving unchanged text (autosave) is a no-op."""
+@dataclass
+class LampiranSave:
+    """What save_lampiran did: the changes (audited), and the fields it refused (name -> message), left as they
+    were."""
+
+    changes: dict[str, list[Any]]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def save_lampiran(actor, skp: Skp, data: Mapping[str, Any], *, version) -> LampiranSave:
+    """Dukungan sumber daya, skema pertanggungjawaban, konsekuensi. Saving unchanged text (autosave) is a no-op.
+    Each valid text is saved even when another is over its limit: that one stays as it was and is reported (an
+    autosave must not lose two texts because the third is too long). Nothing is cut."""
     _guard(skp, version)
-    values = {name: (data.get(name) or "").strip() for name in LAMPIRAN_FIELDS if name in data}
+    errors = {name: message for name in LAMPIRAN_FIELDS if name in data
+              and (message := length_error(data.get(name), LAMPIRAN_MAX))}
+    values = {name: normalise(data.get(name)).strip() for name in LAMPIRAN_FIELDS if name in data
+              and name not in errors}
     changes = _changes(skp, LAMPIRAN_FIELDS, values)
     if not changes:
-        return {}
+        return LampiranSave({}, errors)
     for name, value in values.items():
         setattr(skp, name, value)
     touch(skp)
     db.session.flush()
     audit.record(actor, "skp.lampiran_update", skp, summary=gettext("Lampiran SKP diubah"), changes=changes)
-    return changes
+    return LampiranSave(changes, errors)
 
 
 def save_expectation(actor, skp: Skp, value_code: str, text: str, *, version) -> dict[str, list[Any]]:
@@ -417,7 +442,7 @@ def save_expectation(actor, skp: Skp, value_code: str, text: str, *, version) ->
         raise DomainError(gettext("Nilai BerAKHLAK tidak dikenal."))
     if not skp.is_current or not (rules.is_editable(skp.status) or skp.status == STATUS_SUBMITTED):
         raise DomainError(gettext("Ekspektasi Khusus Pimpinan tidak dapat diubah lagi pada SKP ini."))
-    text = (text or "").strip()
+    text = clean_text(text, EXPECTATION_MAX, field="text")
     row = next((e for e in skp.expectations if e.value_code == value_code), None)
     if row is None:
         row = BehaviourExpectation(value_code=value_code, text="")

@@ -221,13 +221,13 @@ def test_head_of_a_top_unit_links_to_unit_goals(team, period, make_skp):
 def test_lampiran_autosave_of_unchanged_text_is_a_noop(team, period, make_skp):
     skp = make_skp(team["owner"], period)
     user = team["owner_user"]
-    changes = services.save_lampiran(user, skp, {"resources": "Laptop", "reporting_scheme": "Bulanan",
-                                                 "consequences": ""}, version=skp.version_id)
+    saved = services.save_lampiran(user, skp, {"resources": "Laptop", "reporting_scheme": "Bulanan",
+                                               "consequences": ""}, version=skp.version_id)
     db.session.commit()
-    assert set(changes) == {"resources", "reporting_scheme"}
+    assert set(saved.changes) == {"resources", "reporting_scheme"} and saved.errors == {}
     version = skp.version_id
     assert services.save_lampiran(user, skp, {"resources": "Laptop", "reporting_scheme": "Bulanan",
-                                              "consequences": ""}, version=version) == {}
+                                              "consequences": ""}, version=version).changes == {}
     db.session.commit()
     assert skp.version_id == version and len(_audits("skp.lampiran_update")) == 1
 
