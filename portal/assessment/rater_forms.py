@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from portal.assessment.rater_services import COMMENT_MAX
+from portal.assessment.rater_services import COMMENT_MAX, DECLINE_REASON_MAX
 from portal.core.forms import FlaskForm
+from portal.core.textlimits import MaxLength
 
 
 class QuestionnaireForm(FlaskForm):
-    keep = TextAreaField(_l("Apa yang perlu dipertahankan"), validators=[Optional(), Length(max=COMMENT_MAX)])
-    improve = TextAreaField(_l("Apa yang perlu ditingkatkan"), validators=[Optional(), Length(max=COMMENT_MAX)])
+    keep = TextAreaField(_l("Apa yang perlu dipertahankan"), validators=[Optional(), MaxLength(COMMENT_MAX)])
+    improve = TextAreaField(_l("Apa yang perlu ditingkatkan"), validators=[Optional(), MaxLength(COMMENT_MAX)])
 
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Alasan menolak"), validators=[DataRequired(_l("Alasan menolak wajib diisi.")),
-                                                            Length(max=COMMENT_MAX)])
+                                                            MaxLength(DECLINE_REASON_MAX)])
 
 
 def posted_scores(formdata, item_ids) -> dict[str, str]:

@@ -35,13 +35,16 @@ from portal.assessment.models import (
     RaterDraft,
     RaterNomination,
 )
-from portal.core import audit
+from portal.assessment.scale import NOT_APPLICABLE
+from portal.core import audit, request_cache
 from portal.core.errors import DomainError
+from portal.core.textlimits import clean_text, length_error, normalise
 from portal.extensions import db
 from portal.skp.berakhlak import BERAKHLAK
 
-NOT_APPLICABLE = "na"  # the form's and the draft's value for "tidak dapat menilai"
-COMMENT_MAX = 2000
+COMMENT_MAX = 2000  # each of the two comments ("keep", "improve")
+DECLINE_REASON_MAX = 2000
+COMMENT_FIELDS = ("keep", "improve")
 
 # A cryptographic source: the stored order of comments must not be reproducible from a seed.
 _RANDOM = random.SystemRandom()
@@ -90,7 +93,8 @@ def shuffle_comments(comments: list) -> None:
 
 
 def clean_answers(scores: Mapping, keep: str, improve: str, item_ids: Iterable[int]) -> dict:
-    """The answers as stored in a draft: only known items, only valid values."""
+    """The answers as stored in a draft: only known items, only valid values. Comments are trimmed, never cut:
+    ``comment_errors`` says which one is over its limit."""
     known = {str(i) for i in item_ids}
     clean: dict[str, int | str] = {}
     for key, value in scores.items():
@@ -106,8 +110,17 @@ def clean_answers(scores: Mapping, keep: str, improve: str, item_ids: Iterable[i
             continue
         if number in rules.SCALE:
             clean[key] = number
-    return {"scores": clean, "keep": (keep or "").strip()[:COMMENT_MAX],
-            "improve": (improve or "").strip()[:COMMENT_MAX]}
+    return {"scores": clean, "keep": normalise(keep).strip(), "improve": normalise(improve).strip()}
+
+
+def comment_errors(answers: Mapping) -> dict[str, str]:
+    """{"keep" / "improve": message} for a comment over COMMENT_MAX."""
+    errors = {}
+    for name in COMMENT_FIELDS:
+        message = length_error(answers.get(name), COMMENT_MAX)
+        if message:
+            errors[name] = message
+    return errors
 
 
 def missing_items(answers: dict, item_ids: Iterable[int]) -> list[int]:
@@ -184,18 +197,25 @@ def check_answerable(secret: str, nomination: RaterNomination, today: dt.date) -
         raise NotAnswerable(gettext("Masa evaluasi untuk permintaan ini sedang tidak dibuka."))
 
 
-def save_draft(secret: str, nomination: RaterNomination, answers: dict, today: dt.date) -> RaterDraft:
-    """Keep an unfinished questionnaire under an opaque token. Not audited: see the module docstring."""
+def save_draft(secret: str, nomination: RaterNomination, answers: dict, today: dt.date) -> dict[str, str]:
+    """Keep an unfinished questionnaire under an opaque token. Not audited: see the module docstring.
+
+    Every valid answer is kept; a comment over its limit keeps its previously saved text and is returned as
+    {field: message} - an autosave must not lose the scores because one comment is too long. Nothing is cut."""
     check_answerable(secret, nomination, today)
     token = draft_token(secret, nomination.id)
     draft = db.session.get(RaterDraft, token)
+    errors = comment_errors(answers)
+    payload = dict(answers)
+    for name in errors:
+        payload[name] = (draft.payload or {}).get(name, "") if draft is not None else ""
     if draft is None:
-        draft = RaterDraft(token=token, payload=answers)
+        draft = RaterDraft(token=token, payload=payload)
         db.session.add(draft)
     else:
-        draft.payload = dict(answers)
+        draft.payload = payload
     db.session.flush()
-    return draft
+    return errors
 
 
 def invited_per_group(subject_id: int, phase_id: int) -> dict[str, int]:
@@ -254,6 +274,10 @@ def submit_answers(secret: str, nomination: RaterNomination, answers: dict, item
     db.session.execute(select(RaterNomination.id).where(RaterNomination.id == nomination.id).with_for_update())
     db.session.refresh(nomination)
     check_answerable(secret, nomination, today)
+    too_long = comment_errors(answers)
+    if too_long:
+        name = next(iter(too_long))
+        raise DomainError(too_long[name], field=name)
     missing = missing_items(answers, item_ids)
     if missing:
         raise DomainError(gettext("Beri jawaban pada setiap pernyataan (nilai 1–5 atau \"Tidak dapat menilai\")."),
@@ -294,7 +318,7 @@ def submit_answers(secret: str, nomination: RaterNomination, answers: dict, item
 def decline_nomination(actor, secret: str, nomination: RaterNomination, reason: str) -> RaterNomination:
     """The rater declines with a reason (not anonymous: audited). The assessor then replaces them. Any draft is
     deleted: no unsent answers are kept for a request the rater refused."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason, DECLINE_REASON_MAX, field="reason")
     if not reason:
         raise DomainError(gettext("Alasan menolak wajib diisi."), field="reason")
     db.session.execute(select(RaterNomination.id).where(RaterNomination.id == nomination.id).with_for_update())
@@ -305,9 +329,9 @@ def decline_nomination(actor, secret: str, nomination: RaterNomination, reason: 
     if nomination.status != NOMINATION_INVITED:
         raise NotAnswerable(gettext("Permintaan umpan balik ini tidak lagi aktif."))
     changes = audit.diff(nomination, ["status", "decline_reason"],
-                         {"status": NOMINATION_DECLINED, "decline_reason": reason[:COMMENT_MAX]})
+                         {"status": NOMINATION_DECLINED, "decline_reason": reason})
     nomination.status = NOMINATION_DECLINED
-    nomination.decline_reason = reason[:COMMENT_MAX]
+    nomination.decline_reason = reason
     draft = db.session.get(RaterDraft, draft_token(secret, nomination.id))
     if draft is not None:
         db.session.delete(draft)
@@ -324,25 +348,32 @@ def task_ids(secret: str, rater_id: int, today: dt.date) -> tuple[list[int], lis
     the rated employee - a reopening included; finished: answered, declined, replaced, cancelled, or expired
     unanswered; the ids answered). A few queries whatever the number of requests."""
     from portal.assessment.nomination_services import reopened_until
-    from portal.periods.models import PeriodPhase
+    from portal.periods.models import PeriodPhase, PhaseReopening
 
+    # Whether the window is reopened for anybody today: only then can a closed request be open for its rater.
+    reopened_window = (select(PhaseReopening.id).where(PhaseReopening.phase_id == RaterNomination.phase_id,
+                                                       PhaseReopening.until >= today).exists())
     rows = db.session.execute(
-        select(RaterNomination.id, RaterNomination.status, PeriodPhase.closes_on)
+        select(RaterNomination.id, RaterNomination.status, PeriodPhase.closes_on, reopened_window)
         .join(PeriodPhase, PeriodPhase.id == RaterNomination.phase_id)
         .where(RaterNomination.rater_id == rater_id, RaterNomination.status.in_(VISIBLE_STATES))).all()
-    invited = [i for i, status, _close in rows if status == NOMINATION_INVITED]
+    invited = [i for i, status, _close, _reopened in rows if status == NOMINATION_INVITED]
     done = completed_ids(secret, invited)
-    open_ids = [i for i, status, close in rows if status == NOMINATION_INVITED and i not in done and close >= today]
-    closed = [i for i, status, close in rows if status == NOMINATION_INVITED and i not in done and close < today]
+    waiting = [(i, close, reopened) for i, status, close, reopened in rows
+               if status == NOMINATION_INVITED and i not in done]
+    open_ids = [i for i, close, _reopened in waiting if close >= today]
+    closed = [i for i, close, reopened in waiting if close < today and reopened]
     if closed:
         late = list(db.session.scalars(select(RaterNomination).where(RaterNomination.id.in_(closed))))
         reopened = reopened_until(((n.phase, n.subject) for n in late), today)
         open_ids += [n.id for n in late if (n.phase_id, n.subject_id) in reopened]
     opened = set(open_ids)
-    finished = [i for i, _status, _close in rows if i not in opened]
+    finished = [i for i, *_rest in rows if i not in opened]
     return open_ids, finished, done
 
 
 def open_task_count(secret: str, rater_id: int, today: dt.date) -> int:
-    """How many 360 requests wait for this rater's answer (any period: last year's annual window included)."""
-    return len(task_ids(secret, rater_id, today)[0])
+    """How many 360 requests wait for this rater's answer (any period: last year's annual window included). Read
+    once per request: the dashboard's panel and the navigation's counter both show it."""
+    return request_cache.cached(("open_360_tasks", rater_id, today),
+                                lambda: len(task_ids(secret, rater_id, today)[0]))

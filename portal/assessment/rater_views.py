@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from portal.assessment import common, nomination_services
+from portal.assessment import common, nomination_services, scale
 from portal.assessment import rater_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.models import (
@@ -38,7 +38,6 @@ GROUP_LABELS = {
     GROUP_SUBORDINATE: _l("Bawahan"),
     GROUP_OTHER: _l("Pihak lain"),
 }
-SCALE_LABELS = {1: _l("Sangat kurang"), 2: _l("Kurang"), 3: _l("Cukup"), 4: _l("Baik"), 5: _l("Sangat baik")}
 VISIBLE_STATES = services.VISIBLE_STATES
 PER_PAGE = 20
 
@@ -138,7 +137,7 @@ def _questionnaire_page(nomination, items, answers, *, form=None, decline_form=N
         nomination=nomination, groups=_grouped(items), answers=answers, form=form or QuestionnaireForm(
             formdata=None, data={"keep": answers.get("keep", ""), "improve": answers.get("improve", "")}),
         decline_form=decline_form or DeclineForm(formdata=None), missing=set(missing),
-        group_labels=GROUP_LABELS, scale_labels=SCALE_LABELS, not_applicable=services.NOT_APPLICABLE,
+        group_labels=GROUP_LABELS, scale=scale,
         threshold=threshold,
         due_on=nomination_services.due_for(nomination, today, nomination_services.reopened_until(
             [(nomination.phase, nomination.subject)], today)),
@@ -170,11 +169,6 @@ def questionnaire(nomination_id: int):
     form = QuestionnaireForm()
     answers = services.clean_answers(posted_scores(request.form, item_ids), form.keep.data, form.improve.data,
                                      item_ids)
-    if not form.validate():
-        if action == "autosave":
-            return render("assessment/_questionnaire_status.html", status=422, status_error=True,
-                          status_message=gettext("Draf belum tersimpan: periksa kembali isian yang ditandai."))
-        return _questionnaire_page(nomination, items, answers, form=form, as_invalid=True)
 
     if action == "submit":
         try:
@@ -190,6 +184,10 @@ def questionnaire(nomination_id: int):
             return _questionnaire_page(nomination, items, answers, form=form, status=409)
         except DomainError as error:
             db.session.rollback()
+            if error.field in services.COMMENT_FIELDS:  # a comment too long: nothing sent, the rest kept as draft
+                _mark(form, services.save_draft(secret, nomination, answers, today))
+                db.session.commit()
+                return _questionnaire_page(nomination, items, answers, form=form, as_invalid=True)
             if error.field != "scores":
                 return _closed(nomination, error.message)
             flash(error.message, "error")
@@ -199,12 +197,28 @@ def questionnaire(nomination_id: int):
         flash(gettext("Terima kasih. Jawaban Anda sudah terkirim dan disimpan tanpa nama Anda."), "success")
         return redirect_to(url_for("assessment.tasks"))
 
-    services.save_draft(secret, nomination, answers, today)
+    # A draft (autosave or "Simpan draf"): every valid answer is kept; a comment over its limit keeps its last
+    # saved text and is marked at its field, with what was typed still in the page.
+    errors = services.save_draft(secret, nomination, answers, today)
     db.session.commit()
-    if action == "autosave" and is_fragment_request():
-        return render("assessment/_questionnaire_status.html", status_message=gettext("Draf tersimpan."))
+    autosave = action == "autosave" and is_fragment_request()
+    if errors:
+        if autosave:
+            return render("assessment/_questionnaire_status.html", status=422, status_error=True,
+                          status_message=gettext("Draf tersimpan kecuali isian yang ditandai: periksa pesannya."),
+                          field_errors=errors, oob_fields=services.COMMENT_FIELDS)
+        _mark(form, errors)
+        return _questionnaire_page(nomination, items, answers, form=form, as_invalid=True)
+    if autosave:
+        return render("assessment/_questionnaire_status.html", status_message=gettext("Draf tersimpan."),
+                      field_errors={}, oob_fields=services.COMMENT_FIELDS)
     flash(gettext("Draf tersimpan. Anda dapat melanjutkannya nanti."), "success")
     return redirect_to(url_for("assessment.questionnaire", nomination_id=nomination.id))
+
+
+def _mark(form: QuestionnaireForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        form[name].errors = [message]
 
 
 @bp.route("/permintaan-umpan-balik/<int:nomination_id>/tolak", methods=["POST"])
@@ -226,7 +240,13 @@ def decline(nomination_id: int):
         services.decline_nomination(current_user, secret, nomination, form.reason.data)
     except DomainError as error:
         db.session.rollback()
-        return _closed(nomination, error.message)
+        if error.field != "reason":
+            return _closed(nomination, error.message)
+        form.reason.errors = [error.message]
+        items = common.ensure_items(nomination.phase.period)
+        draft = services.load_draft(secret, nomination)
+        return _questionnaire_page(nomination, items, dict(draft.payload) if draft else {}, decline_form=form,
+                                   as_invalid=True)
     db.session.commit()
     flash(gettext("Anda menolak permintaan umpan balik ini. Pejabat Penilai Kinerja akan menunjuk penggantinya."),
           "success")

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from wtforms import TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from portal.assessment import rules
+from portal.assessment.results_services import COMMENT_MAX
+from portal.assessment.scale import NOT_APPLICABLE
 from portal.core.forms import FlaskForm
-
-NOT_APPLICABLE = "na"  # the radio value of "tidak dapat menilai"
-SCORE_CHOICES = [(str(n), str(n)) for n in rules.SCALE] + [(NOT_APPLICABLE, lazy_gettext("Tidak dapat menilai"))]
+from portal.core.textlimits import MaxLength
 
 
 class AssessorInputForm(FlaskForm):
     comment_keep = TextAreaField(lazy_gettext("Yang perlu dipertahankan"),
-                                 validators=[Optional(), Length(max=4000)])
+                                 validators=[Optional(), MaxLength(COMMENT_MAX)])
     comment_improve = TextAreaField(lazy_gettext("Yang perlu ditingkatkan"),
-                                    validators=[Optional(), Length(max=4000)])
+                                    validators=[Optional(), MaxLength(COMMENT_MAX)])
 
 
 def item_field_name(item_id: int) -> str:

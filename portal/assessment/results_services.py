@@ -36,6 +36,7 @@ from portal.assessment.models import (
 )
 from portal.core.audit import record
 from portal.core.errors import DomainError
+from portal.core.textlimits import clean_text
 from portal.extensions import db
 from portal.org.models import Employee
 from portal.periods.models import PeriodPhase
@@ -43,7 +44,7 @@ from portal.skp.berakhlak import BERAKHLAK
 
 SELF_KEY = "diri"
 ASSESSOR_KEY = "penilai"  # the same key rules.largest_gaps documents for the assessor
-NOT_APPLICABLE_CHOICE = "na"
+COMMENT_MAX = 4000  # each of the assessor's two comments
 
 GROUP_LABELS = {
     GROUP_SUPERIOR: lazy_gettext("Atasan"),
@@ -331,7 +332,8 @@ def save_assessor_input(subject: Employee, phase: PeriodPhase, *, actor, scores:
     if (submit or was_submitted) and len(clean) < len(item_ids):
         raise DomainError(gettext("Beri nilai setiap pedoman perilaku (atau pilih \"tidak dapat menilai\") sebelum "
                                   "mengirim. Belum dinilai: %(n)s.", n=len(item_ids) - len(clean)))
-    comment_keep, comment_improve = comment_keep.strip(), comment_improve.strip()
+    comment_keep = clean_text(comment_keep, COMMENT_MAX, field="comment_keep")
+    comment_improve = clean_text(comment_improve, COMMENT_MAX, field="comment_improve")
     if row is None:
         row = AssessorInput(subject_id=subject.id, phase_id=phase.id, assessor_id=actor.employee_id, scores={},
                             comment_keep="", comment_improve="")

@@ -6,11 +6,10 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from portal.assessment import common, nomination_services, release
+from portal.assessment import common, nomination_services, release, scale
 from portal.assessment import results_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.results_forms import (
-    SCORE_CHOICES,
     AssessorInputForm,
     item_field_name,
     parse_scores,
@@ -45,7 +44,7 @@ def results(subject_id: int, phase_id: int):
     release.release_results(subject, phase, today)
     db.session.commit()
     data = services.load_results(subject, phase, release.current_release(subject, phase))
-    return render("assessment/results.html", "assessment/_results.html", r=data, fmt=services.format_score,
+    return render("assessment/results.html", "assessment/_results.html", r=data, fmt=services.format_score, scale=scale,
                   can_give_input=services.can_edit_assessor_input(current_user, subject, phase, today),
                   window_open=not release.window_closed_for(phase, subject, today),
                   open_until=nomination_services.effective_close(phase, subject, today))
@@ -74,7 +73,7 @@ def assessor_input(subject_id: int, phase_id: int):
     form = AssessorInputForm(obj=row) if request.method == "GET" else AssessorInputForm()
     raw = raw_from_stored(row.scores if row else None)
     context = dict(subject=subject, phase=phase, row=row, editable=editable, values=_values_of(items),
-                   choices=SCORE_CHOICES, field_name=item_field_name)
+                   scale=scale, field_name=item_field_name)
     if request.method == "GET":
         return render("assessment/assessor_input.html", "assessment/_assessor_input.html", form=form, raw=raw,
                       **context)
@@ -90,7 +89,10 @@ def assessor_input(subject_id: int, phase_id: int):
                                      now=utcnow())
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(error.message)
+        if error.field in ("comment_keep", "comment_improve"):
+            form[error.field].errors = [error.message]
+        else:
+            form.form_errors.append(error.message)
         return invalid("assessment/assessor_input.html", "assessment/_assessor_input.html", form=form, raw=raw,
                        **context)
     db.session.commit()

@@ -2,8 +2,13 @@
 
 Per RHK a summary of realisation against target (prefilled from the year's Realisasi and Bukti Dukung, editable)
 with the employee's own Rating Hasil Kerja and a short justification; per BerAKHLAK behaviour guide a 1-5
-self-rating with an optional example; an overall reflection. Policy of this portal (the regulation is silent):
-- a draft is saved as often as the employee likes (autosave); saving unchanged data changes nothing;
+self-rating on the portal's one scale (portal.assessment.scale); per BerAKHLAK value one optional example (stored
+on the row of the value's first guide; examples written per guide before are merged into it on the next save);
+an overall reflection. Policy of this portal (the regulation is silent):
+- opening the form writes nothing: the draft is created by the first save (autosave or "Simpan draf");
+- a draft is saved as often as the employee likes (autosave); saving unchanged data changes nothing; every valid
+  answer is saved even when another one is refused (a text over its limit), which stays as it was and is reported
+  at its field - an autosave never loses the other answers;
 - submitting locks it; the assessor may return it ONCE for completion, with a note; the employee completes and
   resubmits; a second return is refused;
 - the employee edits while the window is open for them (or reopened by BKPSDM); a returned self-assessment may be
@@ -22,7 +27,7 @@ from flask_babel import format_decimal, gettext, lazy_gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.assessment import common
+from portal.assessment import common, scale
 from portal.assessment.models import (
     RATING_ABOVE,
     RATING_AS_EXPECTED,
@@ -38,6 +43,7 @@ from portal.assessment.models import (
 )
 from portal.core.audit import record
 from portal.core.errors import DomainError, check_version
+from portal.core.textlimits import length_error, normalise
 from portal.extensions import db
 from portal.org import permissions as org_perms
 from portal.org.models import Employee
@@ -55,14 +61,6 @@ REFLECTION_MAX = 4000
 NOTE_MAX = 2000
 _AUDIT_TEXT = 160
 
-# Self-rating scale of the behaviour guides (DOMAIN.md section 3, step 3)
-SCALE_LABELS = {
-    1: lazy_gettext("Sangat Kurang"),
-    2: lazy_gettext("Kurang Memadai"),
-    3: lazy_gettext("Memadai"),
-    4: lazy_gettext("Di Atas Memadai"),
-    5: lazy_gettext("Istimewa"),
-}
 RATING_LABELS = {
     RATING_ABOVE: lazy_gettext("Di Atas Ekspektasi"),
     RATING_AS_EXPECTED: lazy_gettext("Sesuai Ekspektasi"),
@@ -214,6 +212,11 @@ class ValueGroup:
     name: str
     rows: list[BehaviourRow] = field(default_factory=list)
 
+    @property
+    def example(self) -> str:
+        """The value's one example: the first guide's, with any written per guide before (merged, not lost)."""
+        return "\n\n".join(row.rating.example for row in self.rows if (row.rating.example or "").strip())
+
 
 @dataclass
 class Sheet:
@@ -337,19 +340,20 @@ def _sync_rows(sa: SelfAssessment, skp: Skp, items: list[QuestionnaireItem]) -> 
         facts = _facts(skp, last_sub_period(sa.phase))
         for rhk in missing:
             summary = prefill_summary([facts[i.id] for i in rhk.indicators])
-            sa.result_ratings.append(SelfResultRating(result_plan_id=rhk.id, summary=summary))
+            sa.result_ratings.append(SelfResultRating(result_plan_id=rhk.id, summary=summary, rating=None,
+                                                      justification=""))
             touched += 1
     scored = {r.item_id for r in sa.behaviour_ratings}
     for item in items:
         if item.id not in scored:
-            sa.behaviour_ratings.append(SelfBehaviourRating(item_id=item.id))
+            sa.behaviour_ratings.append(SelfBehaviourRating(item_id=item.id, score=None, example=""))
             touched += 1
     sa.skp_id = skp.id
     return touched
 
 
-def start_self_assessment(actor, employee: Employee, phase: PeriodPhase, today: dt.date) -> SelfAssessment:
-    """Create the employee's self-assessment for a window on first open, prefilled from the year's records."""
+def _startable_skp(actor, employee: Employee, phase: PeriodPhase, today: dt.date) -> Skp:
+    """The approved SKP a new self-assessment rates; DomainError when the actor may not start one now."""
     if not can_write(actor) or actor.employee_id != employee.id:
         raise DomainError(gettext("Hanya pegawai yang bersangkutan yang dapat mengisi penilaian dirinya."))
     if not common.window_open_for(phase, employee, today):
@@ -357,14 +361,33 @@ def start_self_assessment(actor, employee: Employee, phase: PeriodPhase, today: 
     skp = approved_skp(employee, phase.period)
     if skp is None:
         raise DomainError(gettext("Belum ada SKP yang disetujui untuk tahun ini; belum ada yang dapat dinilai."))
+    return skp
+
+
+def _new_self_assessment(employee: Employee, phase: PeriodPhase, skp: Skp) -> SelfAssessment:
+    sa = SelfAssessment(employee_id=employee.id, phase_id=phase.id, skp_id=skp.id, status=SELF_DRAFT,
+                        achievements="", obstacles="", support_needed="", returned_count=0, return_note="")
+    sa.employee = employee
+    sa.phase = phase
+    _sync_rows(sa, skp, common.ensure_items(phase.period))
+    return sa
+
+
+def prefilled_self_assessment(actor, employee: Employee, phase: PeriodPhase, today: dt.date) -> SelfAssessment:
+    """The employee's self-assessment for a window as it would start, prefilled from the year's records, and NOT
+    added to the database: the form shows it before the first save, so opening the page writes nothing."""
+    return _new_self_assessment(employee, phase, _startable_skp(actor, employee, phase, today))
+
+
+def start_self_assessment(actor, employee: Employee, phase: PeriodPhase, today: dt.date) -> SelfAssessment:
+    """Create the employee's self-assessment for a window (by its first save), prefilled from the year's records.
+    An existing one is returned as it is."""
+    skp = _startable_skp(actor, employee, phase, today)
     existing = find_self_assessment(employee, phase)
     if existing is not None:
         return existing
-    sa = SelfAssessment(employee_id=employee.id, phase_id=phase.id, skp_id=skp.id, status=SELF_DRAFT)
-    sa.employee = employee
-    sa.phase = phase
+    sa = _new_self_assessment(employee, phase, skp)
     db.session.add(sa)
-    _sync_rows(sa, skp, common.ensure_items(phase.period))
     db.session.flush()
     record(actor, "self_assessment.create", sa,
            summary=gettext("Penilaian diri %(window)s dimulai", window=period_services.phase_label(phase)),
@@ -388,82 +411,120 @@ def follow_revision(actor, sa: SelfAssessment, today: dt.date) -> bool:
     return True
 
 
-def _clean(value: Any, limit: int, message: str, anchor: str) -> str:
-    text = (value or "").strip().replace("\r\n", "\n")
-    if len(text) > limit:
-        raise DomainError(message, field=anchor)
-    return text
-
-
 def _score(value: Any) -> int | None:
+    """A posted 1-5 self-rating; None when none is chosen; ValueError for anything else."""
     if value in (None, ""):
         return None
-    try:
-        score = int(value)
-    except (TypeError, ValueError):
-        score = 0
-    if score not in SCALE_LABELS:
-        raise DomainError(gettext("Nilai perilaku harus 1 sampai 5."))
+    score = int(value)
+    if score not in scale.SCORES:
+        raise ValueError(value)
     return score
 
 
+@dataclass
+class DraftSave:
+    """What save_draft did: whether anything changed, and the fields it refused (form field name -> message),
+    which it left as they were."""
+
+    changed: bool
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def example_field(value_code: str) -> str:
+    return f"value-{value_code}-example"
+
+
 def save_draft(actor, sa: SelfAssessment, data: Mapping[str, Any], *, version, today: dt.date,
-               now: dt.datetime) -> bool:
+               now: dt.datetime) -> DraftSave:
     """Save what the employee filled in. ``data``: the reflection fields, ``results`` {rhk_id: {summary, rating,
-    justification}} and ``behaviours`` {item_id: {score, example}}; rows not in ``data`` are left alone.
-    Optimistic locking on the self-assessment's version. Returns False (and changes nothing) when nothing changed."""
+    justification}}, ``behaviours`` {item_id: {score}} and ``examples`` {value code: text}; what is not in
+    ``data`` is left alone. Optimistic locking on the self-assessment's version.
+
+    Every valid answer is saved; an invalid one (a text over its limit, a rating that does not exist) is left as it
+    was and reported in ``errors`` under its form field name - one over-long text must not cost the employee the
+    other answers of an autosave. Nothing is cut. Nothing changes (and no audit row) when nothing changed."""
     if not can_edit(actor, sa, today):
         raise DomainError(gettext("Penilaian diri ini tidak dapat diubah lagi."))
     check_version(sa, version)
-    changes: dict[str, list[Any]] = {}
-    clean: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    updates: list[tuple[Any, str, Any, str]] = []  # (row, attribute, new value, audit key)
+
+    def text(value: Any, limit: int, name: str) -> str | None:
+        message = length_error(value, limit)
+        if message:
+            errors[name] = message
+            return None
+        return normalise(value).strip()
+
     for name in REFLECTION_FIELDS:
         if name in data:
-            clean[name] = _clean(data[name], REFLECTION_MAX, gettext("Paling banyak %(n)s karakter.", n=REFLECTION_MAX),
-                                 name)
-    result_updates = []
+            value = text(data[name], REFLECTION_MAX, name)
+            if value is not None:
+                updates.append((sa, name, value, name))
+    results = data.get("results") or {}
     for rating in sa.result_ratings:
-        row = (data.get("results") or {}).get(rating.result_plan_id)
+        row = results.get(rating.result_plan_id)
         if row is None:
             continue
-        anchor = f"rhk-{rating.result_plan_id}"
-        new = {
-            "summary": _clean(row.get("summary"), SUMMARY_MAX,
-                              gettext("Ringkasan paling banyak %(n)s karakter.", n=SUMMARY_MAX), anchor),
-            "rating": row.get("rating") or None,
-            "justification": _clean(row.get("justification"), JUSTIFICATION_MAX,
-                                    gettext("Alasan paling banyak %(n)s karakter.", n=JUSTIFICATION_MAX), anchor),
-        }
-        if new["rating"] is not None and new["rating"] not in RATINGS:
-            raise DomainError(gettext("Pilihan rating tidak dikenal."), field=anchor)
-        result_updates.append((rating, new, anchor))
-    behaviour_updates = []
+        prefix = f"rhk-{rating.result_plan_id}"
+        for key, limit in (("summary", SUMMARY_MAX), ("justification", JUSTIFICATION_MAX)):
+            if key in row:
+                value = text(row[key], limit, f"{prefix}-{key}")
+                if value is not None:
+                    updates.append((rating, key, value, f"{prefix}.{key}"))
+        if "rating" in row:
+            chosen = row["rating"] or None
+            if chosen is not None and chosen not in RATINGS:
+                errors[f"{prefix}-rating"] = gettext("Pilihan rating tidak dikenal.")
+            else:
+                updates.append((rating, "rating", chosen, f"{prefix}.rating"))
+    behaviours = data.get("behaviours") or {}
     for rating in sa.behaviour_ratings:
-        row = (data.get("behaviours") or {}).get(rating.item_id)
-        if row is None:
+        row = behaviours.get(rating.item_id)
+        if row is None or "score" not in row:
             continue
-        anchor = f"item-{rating.item_id}"
-        new = {"score": _score(row.get("score")),
-               "example": _clean(row.get("example"), EXAMPLE_MAX,
-                                 gettext("Contoh paling banyak %(n)s karakter.", n=EXAMPLE_MAX), anchor)}
-        behaviour_updates.append((rating, new, anchor))
-    # Everything is valid: apply.
-    for name, value in clean.items():
-        if getattr(sa, name) != value:
-            changes[name] = [_short(getattr(sa, name)), _short(value)]
-            setattr(sa, name, value)
-    for rating, new, anchor in [*result_updates, *behaviour_updates]:
-        for key, value in new.items():
-            if getattr(rating, key) != value:
-                changes[f"{anchor}.{key}"] = [_short(getattr(rating, key)), _short(value)]
-                setattr(rating, key, value)
+        try:
+            updates.append((rating, "score", _score(row["score"]), f"item-{rating.item_id}.score"))
+        except (TypeError, ValueError):
+            errors[f"item-{rating.item_id}-score"] = gettext("Nilai perilaku harus 1 sampai 5.")
+    examples = data.get("examples") or {}
+    if examples:
+        by_value = _rows_by_value(sa)
+        for code, value in examples.items():
+            rows = by_value.get(code)
+            if not rows:
+                continue
+            clean = text(value, EXAMPLE_MAX, example_field(code))
+            if clean is None:
+                continue
+            # One example per value, on its first guide's row; examples written per guide before are merged into
+            # the text the form showed, so clearing the other rows loses nothing.
+            updates.append((rows[0], "example", clean, f"{code}.example"))
+            updates.extend((other, "example", "", f"item-{other.item_id}.example") for other in rows[1:])
+    changes: dict[str, list[Any]] = {}
+    for row, attribute, value, key in updates:
+        if getattr(row, attribute) != value:
+            changes[key] = [_short(getattr(row, attribute)), _short(value)]
+            setattr(row, attribute, value)
     if not changes:
-        return False
+        return DraftSave(False, errors)
     sa.updated_at = now  # the row changes, so its version moves on with every effective save
     db.session.flush()
     record(actor, "self_assessment.save", sa, summary=gettext("Draf penilaian diri disimpan (%(n)s isian)",
                                                               n=len(changes)), changes=changes, now=now)
-    return True
+    return DraftSave(True, errors)
+
+
+def _rows_by_value(sa: SelfAssessment) -> dict[str, list[SelfBehaviourRating]]:
+    """The behaviour rows of each BerAKHLAK value, in guide order (one query for the period's items)."""
+    items = {item.id: item for item in common.ensure_items(sa.phase.period)}
+    result: dict[str, list[SelfBehaviourRating]] = {}
+    for rating in sorted(sa.behaviour_ratings, key=lambda r: (items[r.item_id].guide_index if r.item_id in items
+                                                              else 99, r.item_id)):
+        item = items.get(rating.item_id)
+        if item is not None:
+            result.setdefault(item.value_code, []).append(rating)
+    return result
 
 
 def missing_items(sheet: Sheet) -> list[tuple[str, str]]:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from portal.assessment import common
+from portal.assessment import common, scale
 from portal.assessment import self_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.models import SelfAssessment
@@ -19,12 +19,17 @@ from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
 from portal.periods import services as period_services
 from portal.periods.models import PHASE_PERIODIC
+from portal.skp.berakhlak import BERAKHLAK
+
+# The limits of the hand-written text areas of the form (the WTForms fields carry their own).
+LIMITS = {"summary": services.SUMMARY_MAX, "justification": services.JUSTIFICATION_MAX,
+          "example": services.EXAMPLE_MAX}
 
 
 def _labels() -> dict:
-    return {"scale_labels": services.SCALE_LABELS, "rating_labels": services.RATING_LABELS,
+    return {"scale": scale, "rating_labels": services.RATING_LABELS, "limits": LIMITS,
             "state_labels": services.STATE_LABELS, "target_text": services.target_text,
-            "realisation_text": services.realisation_text}
+            "realisation_text": services.realisation_text, "example_field": services.example_field}
 
 
 @bp.get("/penilaian-diri")
@@ -32,9 +37,11 @@ def _labels() -> dict:
 def self_index():
     today = local_today()
     employee = current_user.employee
+    if employee is None:
+        abort(403)  # an account without an employee record assesses nobody, itself included
     period = period_services.current_period(today)
     context = {"employee": employee, "period": period, "rows": [], "skp": None, **_labels()}
-    if employee is not None and period is not None:
+    if period is not None:
         # periodic windows in order, then the annual one (whatever order common.windows returns)
         phases = sorted(common.windows(period), key=lambda p: (p.kind != PHASE_PERIODIC, p.seq))
         sas = services.self_assessments_of(employee, phases)
@@ -50,28 +57,28 @@ def self_index():
 
 
 def _parse(sa: SelfAssessment, formdata) -> dict:
-    """The posted rows of the form as plain data for services.save_draft (an unchecked radio means no rating)."""
+    """The posted form as plain data for services.save_draft. A row is in the form when its text areas are (RHK)
+    or its hidden ``item`` marker is (behaviour guide): then an unchecked radio means "no rating"."""
     data: dict = {name: formdata[name] for name in services.REFLECTION_FIELDS if name in formdata}
     results = {}
     for rating in sa.result_ratings:
         prefix = f"rhk-{rating.result_plan_id}-"
         if prefix + "summary" in formdata or prefix + "justification" in formdata:
-            results[rating.result_plan_id] = {"summary": formdata.get(prefix + "summary", rating.summary),
-                                              "rating": formdata.get(prefix + "rating"),
-                                              "justification": formdata.get(prefix + "justification", "")}
+            row = {"rating": formdata.get(prefix + "rating")}
+            for key in ("summary", "justification"):
+                if prefix + key in formdata:
+                    row[key] = formdata[prefix + key]
+            results[rating.result_plan_id] = row
+    shown = set(formdata.getlist("item"))
     behaviours = {}
     for rating in sa.behaviour_ratings:
-        prefix = f"item-{rating.item_id}-"
-        if prefix + "example" in formdata:
-            behaviours[rating.item_id] = {"score": formdata.get(prefix + "score"),
-                                          "example": formdata.get(prefix + "example", "")}
-    data["results"] = results
-    data["behaviours"] = behaviours
+        name = f"item-{rating.item_id}-score"
+        if str(rating.item_id) in shown or name in formdata:
+            behaviours[rating.item_id] = {"score": formdata.get(name)}
+    examples = {value.code: formdata[services.example_field(value.code)] for value in BERAKHLAK
+                if services.example_field(value.code) in formdata}
+    data.update(results=results, behaviours=behaviours, examples=examples)
     return data
-
-
-def _has_rows(formdata) -> bool:
-    return any(key.startswith(("rhk-", "item-")) or key in services.REFLECTION_FIELDS for key in formdata)
 
 
 def _by_anchor(missing) -> dict[str, list[str]]:
@@ -81,18 +88,31 @@ def _by_anchor(missing) -> dict[str, list[str]]:
     return result
 
 
-def _edit_context(sa: SelfAssessment, *, posted=None, missing=None, notice=None, error_anchor=None) -> dict:
+def _text_fields(sheet) -> list[str]:
+    """The names of the form's text areas: each has an error slot that an autosave answer updates."""
+    names = [f"rhk-{row.rhk.id}-{key}" for row in sheet.rows for key in ("summary", "justification")]
+    names += [services.example_field(group.code) for group in sheet.values]
+    return [*names, *services.REFLECTION_FIELDS]
+
+
+def _edit_context(sa: SelfAssessment, *, posted=None, missing=None, notice=None, error_anchor=None,
+                  field_errors=None) -> dict:
     today = local_today()
     sheet = services.build_sheet(sa)
     editable = services.can_edit(current_user, sa, today)
     form = SelfAssessmentForm(formdata=None, obj=sa)
     form.version_id.data = sa.version_id
+    field_errors = field_errors or {}
     if posted is not None:
         for name in services.REFLECTION_FIELDS:
             if name in posted:
                 form[name].data = posted[name]
+    for name in services.REFLECTION_FIELDS:
+        if name in field_errors:
+            form[name].errors = [field_errors[name]]
     return {"sa": sa, "sheet": sheet, "phase": sa.phase, "employee": sa.employee, "form": form,
-            "editable": editable, "posted": posted, "missing": missing or [],
+            "editable": editable, "posted": posted, "missing": missing or [], "field_errors": field_errors,
+            "text_fields": _text_fields(sheet),
             "missing_by_anchor": _by_anchor([*(missing or []), *([(error_anchor, notice)] if error_anchor else [])]),
             "notice": notice,
             "return_form": None, "can_return": False, "content_visible": True,
@@ -103,14 +123,21 @@ def _edit_page(sa: SelfAssessment, status: int = 200, **kwargs):
     return render("assessment/self_edit.html", status=status, **_edit_context(sa, **kwargs))
 
 
-def _status_fragment(sa: SelfAssessment, status: int = 200, notice: str | None = None, saved: bool = False):
+def _status_fragment(sa: SelfAssessment, status: int = 200, notice: str | None = None, saved: bool = False,
+                     field_errors: dict | None = None, oob: bool | None = None):
+    """The autosave answer: the status line, and (when the draft was saved) the new version and every text
+    area's error slot out of band - set for a refused field, emptied for the others."""
+    oob = notice is None if oob is None else oob
+    text_fields = _text_fields(services.build_sheet(sa)) if oob else []
     return render("assessment/_self_status.html", "assessment/_self_status.html", status=status, sa=sa,
-                  notice=notice, saved=saved, oob=notice is None)
+                  notice=notice, saved=saved, oob=oob, field_errors=field_errors or {}, text_fields=text_fields)
 
 
 @bp.route("/penilaian-diri/<int:phase_id>", methods=["GET", "POST"])
 @login_required
 def self_edit(phase_id: int):
+    """The form of one window. Opening it writes nothing: before the first save it shows the self-assessment as
+    it would start (prefilled); the first save - autosave, "Simpan draf" or "Ajukan" - creates the draft."""
     phase = common.get_window_or_404(phase_id)
     employee = current_user.employee
     if employee is None:
@@ -122,48 +149,75 @@ def self_edit(phase_id: int):
             abort(404)
         if not services.can_write(current_user):
             abort(403)
-        try:
-            sa = services.start_self_assessment(current_user, employee, phase, today)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect_to(url_for("assessment.self_index"))
-        except IntegrityError:  # opened twice at the same moment: the other request created it
-            db.session.rollback()
-            sa = services.find_self_assessment(employee, phase)
-            if sa is None:
-                raise
     elif services.follow_revision(current_user, sa, today):
         db.session.commit()
-    if request.method == "GET":
-        return render("assessment/self_edit.html", "assessment/_self_form.html", **_edit_context(sa))
-    return _save(sa, today)
+    if request.method == "POST":
+        return _save(sa, employee, phase, today, submit=request.form.get("action") == "ajukan")
+    if sa is None:
+        try:
+            sa = services.prefilled_self_assessment(current_user, employee, phase, today)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect_to(url_for("assessment.self_index"))
+        db.session.commit()  # the period's questionnaire may have been seeded just now (not the draft: it is not added)
+    return render("assessment/self_edit.html", "assessment/_self_form.html", **_edit_context(sa))
 
 
-def _save(sa: SelfAssessment, today):
+def _save(sa: SelfAssessment | None, employee, phase, today, *, submit: bool):
+    """Save the draft (creating it on the first save) and, for "Ajukan", submit it. Valid answers are saved even
+    when one field is refused; the refused one is shown at its field with what was typed (422)."""
     if not services.can_write(current_user):
         abort(403)
-    form = SelfAssessmentForm()
-    fragment = is_fragment_request()
+    fragment = is_fragment_request() and not submit
+    now = utcnow()
+    version = request.form.get("version_id")
     try:
-        changed = services.save_draft(current_user, sa, _parse(sa, request.form), version=form.version_id.data,
-                                      today=today, now=utcnow())
+        if sa is None:
+            sa = services.start_self_assessment(current_user, employee, phase, today)
+            version = sa.version_id  # the form was opened before there was a draft: nothing to be stale against
+        result = services.save_draft(current_user, sa, _parse(sa, request.form), version=version, today=today,
+                                     now=now)
+        if submit and not result.errors:
+            services.submit_self_assessment(current_user, sa, today=today, now=now)
         db.session.commit()
-    except StaleVersionError as error:
+    except services.IncompleteError as error:
+        db.session.commit()  # what was typed is kept as the draft
+        flash(error.message, "error")
+        return _edit_page(sa, 422, missing=error.missing)
+    except (StaleVersionError, IntegrityError) as error:  # IntegrityError: another tab created the draft first
         db.session.rollback()
+        sa = services.find_self_assessment(employee, phase)
+        if sa is None:
+            raise
         if fragment:
             return _status_fragment(sa, 409, gettext("Penilaian diri ini sudah diubah di tempat lain; muat ulang "
                                                      "halaman. Perubahan terakhir Anda tidak disimpan."))
-        return _edit_page(sa, 409, notice=error.message)
+        return _edit_page(sa, 409, notice=error.message if isinstance(error, StaleVersionError) else gettext(
+            "Data ini sudah diubah orang lain sejak Anda membukanya. Perubahan Anda tidak disimpan; berikut data "
+            "terbaru."))
     except DomainError as error:
         db.session.rollback()
+        if sa is None or sa.id is None:
+            flash(error.message, "error")
+            return redirect_to(url_for("assessment.self_index"))
         if fragment:
             return _status_fragment(sa, 422, error.message)
         return _edit_page(sa, 422, posted=request.form, notice=error.message, error_anchor=error.field)
+    if result.errors:
+        notice = ngettext("%(num)s isian belum disimpan: lihat pesan pada isian yang ditandai. Isian lainnya sudah "
+                          "disimpan.",
+                          "%(num)s isian belum disimpan: lihat pesan pada isian yang ditandai. Isian lainnya sudah "
+                          "disimpan.", len(result.errors))
+        if fragment:
+            return _status_fragment(sa, 422, notice, field_errors=result.errors, oob=True)
+        return _edit_page(sa, 422, posted=request.form, notice=notice, field_errors=result.errors)
     if fragment:
-        return _status_fragment(sa, saved=changed)
-    flash(gettext("Draf penilaian diri disimpan.") if changed else gettext("Tidak ada perubahan."), "success")
+        return _status_fragment(sa, saved=result.changed)
+    if submit:
+        flash(gettext("Penilaian diri diajukan kepada Pejabat Penilai Kinerja."), "success")
+    else:
+        flash(gettext("Draf penilaian diri disimpan.") if result.changed else gettext("Tidak ada perubahan."),
+              "success")
     return redirect_to(url_for("assessment.self_edit", phase_id=sa.phase_id))
 
 
@@ -179,30 +233,11 @@ def _load_or_404(sa_id: int) -> SelfAssessment:
 @bp.post("/penilaian-diri/<int:sa_id>/ajukan")
 @login_required
 def self_submit(sa_id: int):
+    """Ajukan for a self-assessment that exists (the form itself posts "Ajukan" to its window's address)."""
     sa = _load_or_404(sa_id)
     if not (services.can_write(current_user) and services.is_owner(current_user, sa)):
         abort(403)
-    today, now = local_today(), utcnow()
-    form = SelfAssessmentForm()
-    try:
-        version = form.version_id.data
-        if _has_rows(request.form):
-            services.save_draft(current_user, sa, _parse(sa, request.form), version=version, today=today, now=now)
-            version = None
-        services.submit_self_assessment(current_user, sa, today=today, now=now, version=version)
-        db.session.commit()
-    except services.IncompleteError as error:
-        db.session.commit()  # what was typed is kept as the draft
-        flash(error.message, "error")
-        return _edit_page(sa, 422, missing=error.missing)
-    except StaleVersionError as error:
-        db.session.rollback()
-        return _edit_page(sa, 409, notice=error.message)
-    except DomainError as error:
-        db.session.rollback()
-        return _edit_page(sa, 422, posted=request.form, notice=error.message, error_anchor=error.field)
-    flash(gettext("Penilaian diri diajukan kepada Pejabat Penilai Kinerja."), "success")
-    return redirect_to(url_for("assessment.self_edit", phase_id=sa.phase_id))
+    return _save(sa, sa.employee, sa.phase, local_today(), submit=True)
 
 
 # ---------------------------------------------------------------------------------------------------------

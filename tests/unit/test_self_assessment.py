@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from portal.assessment import common
 from portal.assessment import self_services as services
 from portal.assessment.models import SELF_DRAFT, SELF_RETURNED, SELF_SUBMITTED, SelfAssessment
 from portal.core.audit import AuditLog
@@ -51,7 +52,7 @@ def complete_data(sa: SelfAssessment, **overrides) -> dict:
     data = {"achievements": "Semua laporan selesai", "obstacles": "Jaringan", "support_needed": "Pelatihan",
             "results": {r.result_plan_id: {"summary": r.summary, "rating": "sesuai", "justification": "Sesuai target"}
                         for r in sa.result_ratings},
-            "behaviours": {b.item_id: {"score": "4", "example": ""} for b in sa.behaviour_ratings}}
+            "behaviours": {b.item_id: {"score": "4"} for b in sa.behaviour_ratings}, "examples": {}}
     data.update(overrides)
     return data
 
@@ -130,7 +131,7 @@ def test_autosave_saves_then_unchanged_save_is_a_no_op(w):
     rhk_id = sa.result_ratings[0].result_plan_id
     data = {"achievements": "Capaian saya", "results": {rhk_id: {"summary": "Ringkas", "rating": "di_atas",
                                                                   "justification": "Melampaui target"}}}
-    assert services.save_draft(w.u_owner, sa, data, version=version, today=w.today, now=NOW) is True
+    assert services.save_draft(w.u_owner, sa, data, version=version, today=w.today, now=NOW).changed is True
     db.session.commit()
     assert sa.version_id == version + 1
     assert sa.achievements == "Capaian saya"
@@ -138,7 +139,7 @@ def test_autosave_saves_then_unchanged_save_is_a_no_op(w):
     assert (rating.rating, rating.justification, rating.summary) == ("di_atas", "Melampaui target", "Ringkas")
     assert audit_count("self_assessment.save") == 1
 
-    assert services.save_draft(w.u_owner, sa, data, version=sa.version_id, today=w.today, now=NOW) is False
+    assert services.save_draft(w.u_owner, sa, data, version=sa.version_id, today=w.today, now=NOW).changed is False
     db.session.commit()
     assert sa.version_id == version + 1
     assert audit_count("self_assessment.save") == 1
@@ -155,21 +156,51 @@ def test_save_with_a_stale_version_changes_nothing(w):
     assert db.session.get(SelfAssessment, sa.id).obstacles == "A"
 
 
-def test_save_refuses_bad_values(w):
+def test_save_keeps_every_valid_answer_and_reports_the_invalid_ones_at_their_fields(w):
+    """One refused field (too long, or a value that does not exist) must not cost the other answers: they are
+    saved, the refused ones stay as they were and are reported under their form field names. Nothing is cut."""
     sa = start(w)
     rhk_id = sa.result_ratings[0].result_plan_id
     item_id = sa.behaviour_ratings[0].item_id
-    with pytest.raises(DomainError):
-        services.save_draft(w.u_owner, sa, {"results": {rhk_id: {"rating": "luar_biasa"}}}, version=sa.version_id,
-                            today=w.today, now=NOW)
-    with pytest.raises(DomainError):
-        services.save_draft(w.u_owner, sa, {"behaviours": {item_id: {"score": "6"}}}, version=sa.version_id,
-                            today=w.today, now=NOW)
-    with pytest.raises(DomainError):
-        services.save_draft(w.u_owner, sa, {"achievements": "x" * 5000}, version=sa.version_id, today=w.today,
-                            now=NOW)
+    data = {"achievements": "x" * (services.REFLECTION_MAX + 1), "obstacles": "Jaringan",
+            "results": {rhk_id: {"rating": "luar_biasa", "justification": "y" * (services.JUSTIFICATION_MAX + 1),
+                                 "summary": "Ringkas"}},
+            "behaviours": {item_id: {"score": "6"}, sa.behaviour_ratings[1].item_id: {"score": "4"}},
+            "examples": {"akuntabel": "z" * (services.EXAMPLE_MAX + 1)}}
+    result = services.save_draft(w.u_owner, sa, data, version=sa.version_id, today=w.today, now=NOW)
+    db.session.commit()
+    assert result.changed
+    assert set(result.errors) == {"achievements", f"rhk-{rhk_id}-rating", f"rhk-{rhk_id}-justification",
+                                  f"item-{item_id}-score", "value-akuntabel-example"}
+    assert "Paling banyak 1.000 karakter; isian ini 1.001 karakter" in result.errors[f"rhk-{rhk_id}-justification"]
+    rating = next(r for r in sa.result_ratings if r.result_plan_id == rhk_id)
+    assert (sa.achievements, sa.obstacles) == ("", "Jaringan")
+    assert (rating.rating, rating.justification, rating.summary) == (None, "", "Ringkas")
+    assert sa.behaviour_ratings[0].score is None and sa.behaviour_ratings[1].score == 4
+    assert all(not r.example for r in sa.behaviour_ratings)
+    # a text exactly at the limit fits, its line breaks counted once (browsers send them as CR LF)
+    at_limit = "a\r\n" * (services.JUSTIFICATION_MAX // 2)
+    result = services.save_draft(w.u_owner, sa, {"results": {rhk_id: {"justification": at_limit}}},
+                                 version=sa.version_id, today=w.today, now=NOW)
+    assert result.errors == {} and len(rating.justification) == services.JUSTIFICATION_MAX - 1
     with pytest.raises(DomainError):  # not the owner
         services.save_draft(w.u_peer, sa, {"achievements": "x"}, version=sa.version_id, today=w.today, now=NOW)
+
+
+def test_one_example_per_value_on_its_first_guide_merging_examples_written_per_guide(w):
+    sa = start(w)
+    items = {item.id: item for item in common.ensure_items(w.period)}
+    rows = sorted((r for r in sa.behaviour_ratings if items[r.item_id].value_code == "akuntabel"),
+                  key=lambda r: items[r.item_id].guide_index)
+    rows[1].example, rows[2].example = "Jujur melapor", "Hemat ATK"  # written per guide before
+    db.session.commit()
+    group = next(g for g in services.build_sheet(sa).values if g.code == "akuntabel")
+    assert group.example == "Jujur melapor\n\nHemat ATK"
+    services.save_draft(w.u_owner, sa, {"examples": {"akuntabel": group.example + "\nMenolak gratifikasi"}},
+                        version=sa.version_id, today=w.today, now=NOW)
+    db.session.commit()
+    assert [r.example for r in rows] == ["Jujur melapor\n\nHemat ATK\nMenolak gratifikasi", "", ""]
+    assert next(g for g in services.build_sheet(sa).values if g.code == "akuntabel").example == rows[0].example
 
 
 def test_submit_requires_every_rating_and_justification(w):
@@ -220,7 +251,8 @@ def test_return_once_then_resubmit_then_second_return_refused(w):
     later = w.window.closes_on + dt.timedelta(days=5)
     assert services.can_edit(w.u_owner, sa, later)
     item_id = sa.behaviour_ratings[0].item_id
-    services.save_draft(w.u_owner, sa, {"behaviours": {item_id: {"score": "5", "example": "Menolong rekan"}}},
+    services.save_draft(w.u_owner, sa, {"behaviours": {item_id: {"score": "5"}},
+                                        "examples": {"harmonis": "Menolong rekan"}},
                         version=sa.version_id, today=later, now=NOW)
     services.submit_self_assessment(w.u_owner, sa, today=later, now=utcnow())
     db.session.commit()

@@ -46,17 +46,22 @@ def form_data(sa: SelfAssessment, data: dict | None = None, **extra) -> dict:
         posted[f"rhk-{rhk_id}-justification"] = row["justification"]
         if row["rating"]:
             posted[f"rhk-{rhk_id}-rating"] = row["rating"]
+    posted["item"] = [str(item_id) for item_id in data["behaviours"]]
     for item_id, row in data["behaviours"].items():
-        posted[f"item-{item_id}-example"] = row["example"]
         if row["score"]:
             posted[f"item-{item_id}-score"] = row["score"]
+    for code, text in data.get("examples", {}).items():
+        posted[services.example_field(code)] = text
     posted.update(extra)
     return posted
 
 
 def opened(w, client, login) -> SelfAssessment:
+    """The owner opens the form (which writes nothing); the first autosave creates the draft."""
     login(w.u_owner)
     assert client.get(edit_url(w)).status_code == 200
+    assert the_sa(w) is None
+    assert client.post(edit_url(w), data={"version_id": ""}, headers=HX).status_code == 200
     return the_sa(w)
 
 
@@ -82,7 +87,7 @@ def test_index_lists_windows_with_state_and_deadline(w, client, login):
     assert "belum dimulai" in page
     assert f'href="/penilaian-diri/{w.closed.id}"' not in page  # closed, nothing to open
 
-    client.get(edit_url(w))
+    opened(w, client, login)
     page = client.get("/penilaian-diri").get_data(as_text=True)
     assert "Lanjutkan" in page and ">draf<" in page
 
@@ -101,21 +106,56 @@ def test_index_explains_when_there_is_no_approved_skp(client, login):
 # --- the form --------------------------------------------------------------------------------------------
 
 
-def test_first_open_creates_and_shows_the_full_form(w, client, login):
+def test_opening_the_form_writes_nothing_and_the_first_save_creates_the_draft(w, client, login):
     factories.make_realisation(w.skp.result_plans[0].indicators[0], 1, text="Laporan bulan pertama")
     login(w.u_owner)
-    response = client.get(edit_url(w))
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    sa = the_sa(w)
-    assert sa is not None and len(sa.result_ratings) == 2
+    audit_rows = db.session.scalar(select(func.count()).select_from(AuditLog))
+    for _ in range(2):
+        response = client.get(edit_url(w))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert the_sa(w) is None  # no draft ...
+        assert db.session.scalar(select(func.count()).select_from(AuditLog)) == audit_rows  # ... and no audit row
     assert "<legend>Rating hasil kerja menurut Anda</legend>" in page
     assert "Di Atas Ekspektasi" in page and "Di Bawah Ekspektasi" in page
     assert "Sangat Kurang" in page and "Istimewa" in page
     assert "Laporan bulan pertama" in page  # the facts and the prefilled summary
     assert 'hx-trigger="change, keyup delay:2s"' in page
+    assert 'id="self-version" value=""' in page
     assert "Simpan draf" in page and "Ajukan penilaian diri" in page
     assert "<html" in page
+
+    data = {"version_id": "", "achievements": "Dimulai", "item": [], "csrf_token": ""}
+    response = client.post(edit_url(w), data=data, headers=HX)
+    assert response.status_code == 200
+    sa = the_sa(w)
+    assert sa.achievements == "Dimulai" and len(sa.result_ratings) == 2 and len(sa.behaviour_ratings) == 21
+    assert "Laporan bulan pertama" in sa.result_ratings[0].summary
+    assert f'id="self-version" value="{sa.version_id}" hx-swap-oob="true"' in response.get_data(as_text=True)
+    actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.object_type == "self_assessment")))
+    assert sorted(actions) == ["self_assessment.create", "self_assessment.save"]
+
+
+def test_the_form_opened_before_another_tab_created_the_draft_is_stale(w, client, login):
+    login(w.u_owner)
+    client.get(edit_url(w))
+    assert client.post(edit_url(w), data={"version_id": "", "obstacles": "Tab satu"}).status_code == 302
+    response = client.post(edit_url(w), data={"version_id": "", "obstacles": "Tab dua"}, headers=HX)
+    assert response.status_code == 409
+    assert the_sa(w).obstacles == "Tab satu"
+
+
+def test_ajukan_from_a_form_never_saved_creates_submits_or_lists_what_is_missing(w, client, login):
+    login(w.u_owner)
+    client.get(edit_url(w))
+    response = client.post(edit_url(w), data={"version_id": "", "action": "ajukan", "achievements": "Langsung"})
+    assert response.status_code == 422
+    assert "RHK 1: rating belum dipilih" in response.get_data(as_text=True)
+    sa = the_sa(w)
+    assert sa.status == "draft" and sa.achievements == "Langsung"
+    response = client.post(edit_url(w), data=form_data(sa, action="ajukan"))
+    assert response.status_code == 302
+    assert the_sa(w).status == SELF_SUBMITTED
 
 
 def test_htmx_autosave_returns_the_status_fragment_with_the_new_version(w, client, login):
@@ -291,8 +331,7 @@ def test_form_and_index_query_counts_do_not_grow_with_rhk(client, login, queries
     counts = []
     for n in (2, 10):
         w = build_world(rhk=n, indicators=2)
-        login(w.u_owner)
-        client.get(edit_url(w))  # create on first open
+        opened(w, client, login)
         with queries() as q_form:
             assert client.get(edit_url(w)).status_code == 200
         with queries() as q_index:
@@ -301,9 +340,11 @@ def test_form_and_index_query_counts_do_not_grow_with_rhk(client, login, queries
         services.save_draft(w.u_owner, sa, complete_data(sa), version=sa.version_id, today=w.today, now=NOW)
         services.submit_self_assessment(w.u_owner, sa, today=w.today, now=NOW)
         db.session.commit()
+        sa_id = sa.id
         login(w.u_assessor)
+        db.session.expunge_all()  # the page loads what it shows itself, not from the test's identity map
         with queries() as q_view:
-            assert client.get(f"/penilaian-diri/lihat/{sa.id}").status_code == 200
+            assert client.get(f"/penilaian-diri/lihat/{sa_id}").status_code == 200
         counts.append((q_form.count, q_index.count, q_view.count))
         _wipe_tables()
         seed_reference_data()
