@@ -1,9 +1,12 @@
-"""Engine tuning: SQLite in WAL mode with a busy timeout and foreign keys on."""
+"""Engine tuning: SQLite in WAL mode with a busy timeout and foreign keys on; the per-request cache of
+portal/core/request_cache.py forgets what it holds whenever the session writes or rolls back."""
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
+from portal.core import request_cache
 from portal.extensions import db
 
 
@@ -20,6 +23,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
+    if not event.contains(Session, "after_flush", request_cache.clear):
+        event.listen(Session, "after_flush", request_cache.clear)
+        event.listen(Session, "after_soft_rollback", request_cache.clear)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":

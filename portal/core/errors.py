@@ -19,7 +19,13 @@ class DomainError(Exception):
         self.field = field
 
 
-class StaleVersionError(DomainError):
+class ConflictError(DomainError):
+    """Someone else acted first: the record is no longer in the state this action needs (an SKP already decided, a
+    proposal already approved, a questionnaire already sent). Views answer 409 with the record as it is now, never
+    403: the user was allowed to act, only too late."""
+
+
+class StaleVersionError(ConflictError):
     """Someone else saved the record after this form was opened (optimistic locking)."""
 
 
