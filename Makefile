@@ -4,10 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# waitress for real browsers (README, "Serving"): idle keep-alive connections must not lock new visitors out.
 THREADS ?= 8
+CONNECTION_LIMIT ?= 1000
+CHANNEL_TIMEOUT ?= 30
+BACKLOG ?= 2048
+WAITRESS = --threads=$(THREADS) --connection-limit=$(CONNECTION_LIMIT) --channel-timeout=$(CHANNEL_TIMEOUT) \
+           --backlog=$(BACKLOG) --asyncore-use-poll
+# make load: virtual users and seconds of the deadline-afternoon load test
+USERS ?= 300
+SECONDS ?= 120
 export FLASK_APP := wsgi.py
 
-.PHONY: setup run serve test test-sqlite test-postgresql lint bench i18n-extract i18n-compile clean
+.PHONY: setup run serve test test-sqlite test-postgresql lint bench load i18n-extract i18n-compile clean
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -36,12 +45,12 @@ run: setup
 	$(BIN)/flask demo --if-empty
 	@echo ""; echo "Demo logins:"; $(BIN)/flask demo-logins; echo ""
 	@echo "Portal Kinerja ASN: http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads $(THREADS) wsgi:app
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) $(WAITRESS) wsgi:app
 
 # Serve without touching the data (a real installation).
 serve: setup
 	$(BIN)/flask db upgrade
-	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads $(THREADS) wsgi:app
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) $(WAITRESS) wsgi:app
 
 lint: setup
 	$(BIN)/ruff check .
@@ -57,6 +66,11 @@ test-postgresql: setup
 
 bench: setup
 	$(BIN)/python -m tests.bench
+
+# A deadline afternoon: USERS virtual employees for SECONDS against waitress on a copy of demo + 20,000 employees.
+load: setup
+	$(BIN)/python -m tests.load --users $(USERS) --seconds $(SECONDS) --threads $(THREADS) \
+	  --connection-limit $(CONNECTION_LIMIT) --channel-timeout $(CHANNEL_TIMEOUT) --backlog $(BACKLOG)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

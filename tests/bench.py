@@ -2,30 +2,46 @@
 
 For each size: a fresh temporary SQLite database, the scale data of ``flask seed-scale``, an admin, a unit
 head and an assessor signed in through the session, then each page requested after a few warm-ups. Prints a
-Markdown table (server time per request and SQL statements per request) and a warning for every page whose
-query count grows with the data (an N+1 query). Pages that do not exist yet are reported as "n/a".
+Markdown table (server time per request, SQL statements per request, page size) and a warning for every page
+whose query count grows with the data (an N+1 query). Pages that do not exist yet are reported as "n/a".
+
+At the largest size the pages are then also served by waitress (the settings of `make serve`, in its own
+process) and driven by 16 keep-alive connections for a few seconds each, next to a bare Flask page (one
+template, no database: tests/bare_app.py) served the same way: requests per second and the share of the bare
+page's throughput. A line starting with FLAG names every page over a budget of issue 9: a median over 5 ms at
+20,000 employees, under 5 % of the bare page's throughput, or over 150 KB.
 
     python -m tests.bench                     # 200 and 20000 employees
-    python -m tests.bench --sizes 200 5000 --runs 10
+    python -m tests.bench --sizes 200 5000 --runs 10 --throughput-seconds 0   # no waitress run
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+PROJECT = Path(__file__).resolve().parent.parent
 RUNS = 30
 WARMUPS = 3
 PAGE_BUDGET_SECONDS = 8.0  # stop measuring a slow page after this long (at least 5 runs)
+# The budgets of issue 9 (a FLAG line for every page over one)
+MEDIAN_BUDGET_MS = 5.0  # at the largest size
+THROUGHPUT_SHARE = 0.05  # of the bare Flask page, both served by waitress
+SIZE_BUDGET = 150 * 1024  # bytes
+CONNECTIONS = 16
 
 
 @dataclass
@@ -35,6 +51,10 @@ class Result:
     times_ms: list[float] = field(default_factory=list)
     queries: int | None = None
     status: str = ""  # "" when measured, else why not ("404", "error: …")
+    size_bytes: int = 0
+    url: str = ""
+    who: str = ""
+    rate: float | None = None  # requests/s served by waitress (largest size only)
 
     @property
     def ok(self) -> bool:
@@ -42,11 +62,15 @@ class Result:
 
     def row(self) -> str:
         if not self.ok:
-            return f"| {self.page} | {self.size:,} | n/a ({self.status}) | n/a | n/a |"
+            return f"| {self.page} | {self.size:,} | n/a ({self.status}) | n/a | n/a | n/a |"
         ordered = sorted(self.times_ms)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        return (f"| {self.page} | {self.size:,} | {statistics.median(ordered):.1f} | {p95:.1f} | "
-                f"{self.queries} |")
+        return (f"| {self.page} | {self.size:,} | {self.median:.1f} | {p95:.1f} | "
+                f"{self.queries} | {self.size_bytes / 1024:.0f} |")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms) if self.times_ms else 0.0
 
 
 def build_app(folder: Path, size: int):
@@ -152,6 +176,8 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
     return [
         ("employee list /pegawai", "admin", "/pegawai"),
         (f"search /pegawai?q={ctx['term']}", "admin", f"/pegawai?q={ctx['term']}"),
+        (f"people picker /orang/cari?q={ctx['term']}", "assessor", f"/orang/cari?q={ctx['term']}"),
+        ("people picker by NIP /orang/cari?q=198", "assessor", "/orang/cari?q=198"),
         ("org chart /bagan?unit=<big unit>", "admin", f"/bagan?unit={ctx['big_unit']}"),
         ("dashboard / (admin)", "admin", "/"),
         ("dashboard / (head of OPD)", "head", "/"),
@@ -169,6 +195,8 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
         ("360 progress /360/progres (admin)", "admin", f"/360/progres?jendela={ctx['window']}"),
         ("360 results /360/<id>/<window>/hasil (assessor)", "assessor",
          f"/360/{ctx['report']}/{ctx['window']}/hasil"),
+        # A page that is little more than the menu with its counts (portal/core/navigation.py)
+        ("menu with counts /akun/kata-sandi (assessor)", "assessor", "/akun/kata-sandi"),
     ]
 
 
@@ -176,7 +204,7 @@ def measure(app, user_id: str, url: str, label: str, size: int, runs: int) -> Re
     from portal.core.querycount import count_queries
     from portal.extensions import db
 
-    result = Result(page=label, size=size)
+    result = Result(page=label, size=size, url=url)
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = user_id
@@ -199,6 +227,7 @@ def measure(app, user_id: str, url: str, label: str, size: int, runs: int) -> Re
                 result.status = str(response.status_code)
                 return result
             result.queries = counter.count
+            result.size_bytes = len(response.data)
             if i >= 4 and time.perf_counter() - started > PAGE_BUDGET_SECONDS:
                 break
     except Exception as exc:  # noqa: BLE001 - a page under construction must not stop the benchmark
@@ -206,9 +235,97 @@ def measure(app, user_id: str, url: str, label: str, size: int, runs: int) -> Re
     return result
 
 
-def run(sizes: list[int], runs: int) -> int:
+# ---------------------------------------------------------------------------------------------------------
+# Throughput: the pages served by waitress, next to a bare Flask page
+
+
+def _serve(module: str, env: dict, log: Path) -> tuple[subprocess.Popen, int]:
+    from tests.load import serve_settings, waitress_args
+    from tests.pg import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}",
+               *waitress_args(serve_settings()), module]
+    process = subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **env}, stdout=log.open("w"),
+                               stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"{module} did not start: {log.read_text()[-2000:]}")
+
+
+def requests_per_second(port: int, url: str, cookie: str, seconds: float, connections: int = CONNECTIONS) -> float:
+    """Closed loop: ``connections`` keep-alive connections request ``url`` again and again for ``seconds``."""
+    done = [0] * connections
+    stop_at = time.monotonic() + seconds
+
+    def loop(slot: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": cookie} if cookie else {}
+        try:
+            while time.monotonic() < stop_at:
+                conn.request("GET", url, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    done[slot] += 1
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def session_cookie(app, user_id: str) -> str:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    return f"{cookie.key}={cookie.value}"
+
+
+def measure_throughput(app, ctx: dict, folder: Path, results: list[Result], seconds: float) -> float:
+    """Requests/s of each measured page served by waitress, into ``results``; returns the bare page's."""
+    bare, bare_port = _serve("tests.bare_app:app", {}, folder / "bare.log")
+    try:
+        requests_per_second(bare_port, "/", "", 1.0)  # warm up
+        bare_rate = requests_per_second(bare_port, "/", "", seconds)
+    finally:
+        bare.terminate()
+        bare.wait(timeout=30)
+    env = {"DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": app.config["SECRET_KEY"],
+           "PORTAL_INSTANCE_PATH": str(folder / "instance")}
+    server, port = _serve("wsgi:app", env, folder / "portal.log")
+    try:
+        cookies = {who: session_cookie(app, user_id) for who, user_id in ctx["users"].items()}
+        for result in results:
+            if result.ok:
+                requests_per_second(port, result.url, cookies[result.who], 0.5)  # warm up
+                result.rate = requests_per_second(port, result.url, cookies[result.who], seconds)
+                print(f"  {result.page}: {result.rate:.0f} requests/s", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return bare_rate
+
+
+def run(sizes: list[int], runs: int, throughput_seconds: float = 3.0) -> int:
     results: list[Result] = []
     labels: list[str] = []
+    bare_rate = None
     for size in sizes:
         folder = Path(tempfile.mkdtemp(prefix=f"portal-bench-{size}-"))
         try:
@@ -222,9 +339,15 @@ def run(sizes: list[int], runs: int) -> int:
                 if base not in labels:
                     labels.append(base)
                 result = measure(app, ctx["users"][who], url, base, size, runs)
+                result.who = who
                 results.append(result)
                 print(f"  {base}: {result.status or f'{statistics.median(result.times_ms):.1f} ms'}",
                       file=sys.stderr)
+            if size == max(sizes) and throughput_seconds > 0:
+                print(f"# {size:,} employees served by waitress, {CONNECTIONS} connections, "
+                      f"{throughput_seconds:.0f} s per page", file=sys.stderr)
+                bare_rate = measure_throughput(app, ctx, folder, [r for r in results if r.size == size],
+                                               throughput_seconds)
             with app.app_context():
                 from portal.extensions import db
 
@@ -234,12 +357,42 @@ def run(sizes: list[int], runs: int) -> int:
             shutil.rmtree(folder, ignore_errors=True)
 
     print()
-    print("| page | employees | median ms | p95 ms | queries |")
-    print("|---|---:|---:|---:|---:|")
+    print("| page | employees | median ms | p95 ms | queries | KB |")
+    print("|---|---:|---:|---:|---:|---:|")
     for label in labels:
         for result in results:
             if result.page == label:
                 print(result.row())
+    print()
+    largest = max(sizes)
+    if bare_rate:
+        print(f"Served by waitress ({CONNECTIONS} connections) at {largest:,} employees; the bare Flask page "
+              f"(one template, no database): {bare_rate:.0f} requests/s")
+        print()
+        print("| page | requests/s | share of the bare page |")
+        print("|---|---:|---:|")
+        for result in results:
+            if result.size == largest and result.rate is not None:
+                print(f"| {result.page} | {result.rate:.0f} | {result.rate / bare_rate:.1%} |")
+        print()
+    flags = 0
+    for result in results:
+        if not result.ok:
+            continue
+        reasons = []
+        if result.size == largest and result.median > MEDIAN_BUDGET_MS:
+            reasons.append(f"median {result.median:.1f} ms at {largest:,} employees (budget {MEDIAN_BUDGET_MS:.0f} ms)")
+        if result.size_bytes > SIZE_BUDGET:
+            reasons.append(f"{result.size_bytes / 1024:.0f} KB at {result.size:,} employees "
+                           f"(budget {SIZE_BUDGET // 1024} KB)")
+        if bare_rate and result.rate is not None and result.rate < THROUGHPUT_SHARE * bare_rate:
+            reasons.append(f"{result.rate:.0f} requests/s, {result.rate / bare_rate:.1%} of the bare page "
+                           f"(budget {THROUGHPUT_SHARE:.0%})")
+        for reason in reasons:
+            flags += 1
+            print(f"FLAG: {result.page}: {reason}")
+    if not flags:
+        print("No page over a budget (median, throughput share, size).")
     print()
     warnings = 0
     for label in labels:
@@ -260,8 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 20000])
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--throughput-seconds", type=float, default=3.0,
+                        help="seconds per page served by waitress at the largest size (0: skip)")
     args = parser.parse_args(argv)
-    return run(args.sizes, args.runs)
+    return run(args.sizes, args.runs, args.throughput_seconds)
 
 
 if __name__ == "__main__":
