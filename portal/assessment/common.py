@@ -55,8 +55,7 @@ def ensure_items(period: Period) -> list[QuestionnaireItem]:
 
 def windows(period: Period) -> list[PeriodPhase]:
     """The evaluation windows of a period (periodic ones in order, then the annual one)."""
-    phases = db.session.scalars(
-        select(PeriodPhase).where(PeriodPhase.period_id == period.id, PeriodPhase.kind.in_(WINDOW_KINDS)))
+    phases = [p for p in period_services.phases_of(period) if p.kind in WINDOW_KINDS]
     return sorted(phases, key=lambda p: (p.kind != PHASE_PERIODIC, p.seq))
 
 

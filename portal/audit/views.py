@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.audit import labels
 from portal.core.audit import AuditLog
-from portal.core.htmx import render
+from portal.core.htmx import is_fragment_request, render
 from portal.core.pagination import paginate
 from portal.core.permissions import reader_required
 from portal.extensions import db
@@ -61,10 +61,12 @@ def _filtered(args) -> tuple:
 def index():
     stmt, filters = _filtered(request.args)
     page = paginate(stmt, per_page=current_app.config["PAGE_SIZE"])
-    # One query for both select boxes' options.
-    pairs = db.session.execute(select(AuditLog.action, AuditLog.object_type).distinct()).all()
-    actions = sorted({a for a, _t in pairs if a})
-    object_types = sorted({t for _a, t in pairs if t})
+    actions, object_types = [], []
+    if not is_fragment_request():  # the select boxes' options: two index scans (one over both columns was a
+        # scan of the whole trail with a temporary b-tree, 6x slower)
+        actions = list(db.session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
+        object_types = [t for t in db.session.scalars(
+            select(AuditLog.object_type).distinct().order_by(AuditLog.object_type)) if t]
     return render("audit/index.html", "audit/_results.html", page=page, filters=filters, actions=actions,
                   object_types=object_types)
 

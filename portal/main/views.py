@@ -89,14 +89,16 @@ def dashboard():
         panels["me"] = me
         period = _current_period()
         if org_perms.is_assessor(current_user):
-            team_count = db.session.scalar(
-                select(func.count(Employee.id)).where(
-                    Employee.active.is_(True),
-                    (Employee.superior_id == me.id) | (Employee.assessor_id == me.id),
-                )
-            )
-            panels["team_count"] = team_count
             panels["skp_team"] = _skp_team_panel(me, period)
+            if panels["skp_team"] is not None:  # the team is the sum of its SKP states: no second count
+                panels["team_count"] = sum(panels["skp_team"]["counts"].values())
+            else:
+                panels["team_count"] = db.session.scalar(
+                    select(func.count(Employee.id)).where(
+                        Employee.active.is_(True),
+                        (Employee.superior_id == me.id) | (Employee.assessor_id == me.id),
+                    )
+                )
         panels["skp"] = _skp_panel(me, period)
         if period is not None:
             panels["assessment"] = _assessment_panel(me, period)

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.auth.models import User
 from portal.core.errors import DomainError, StaleVersionError
-from portal.core.htmx import invalid, redirect_to, render
+from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
 from portal.core.i18n import long_date
 from portal.core.ids import query_id
 from portal.core.pagination import page_number, paginate
@@ -84,15 +84,25 @@ def unit_tree(units: list[Unit]) -> list[tuple[Unit, int]]:
     return ordered
 
 
-def load_units(scope: list[str] | None = None, *, include_inactive: bool = False) -> list[Unit]:
-    """All units (one query), or only those under the ``scope`` path prefixes."""
-    stmt = select(Unit)
+def load_units(scope: list[str] | None = None, *, include_inactive: bool = False) -> list:
+    """All units (one query), or only those under the ``scope`` path prefixes, for the unit lists of filters and
+    forms: plain rows of (id, name, parent_id, path), not ORM objects (a regency has hundreds of units, and every
+    list page showed them all)."""
+    stmt = select(Unit.id, Unit.name, Unit.parent_id, Unit.path)
     if not include_inactive:
         stmt = stmt.where(Unit.active.is_(True))
     if scope is not None:
         stmt = stmt.where(or_(*[Unit.path.startswith(p, autoescape=True) for p in scope])) if scope else stmt.where(
             Unit.id.is_(None))
-    return list(db.session.scalars(stmt))
+    return list(db.session.execute(stmt))
+
+
+def _scoped_unit(unit_id: int | None, scope: list[str] | None):
+    """The unit chosen in a filter, when it lies in the user's scope (an htmx search needs no unit list)."""
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None or not unit.active or (scope is not None and not any(unit.path.startswith(p) for p in scope)):
+        return None
+    return unit
 
 
 def unit_groups(units: list[Unit]) -> list[tuple[Unit, list[tuple[Unit, int]]]]:
@@ -146,11 +156,11 @@ def employees():
     if not perms.can_list_employees(current_user):
         abort(403)
     scope = perms.employee_scope_paths(current_user)
-    units = load_units(scope)
-    units_by_id = {u.id: u for u in units}
+    fragment = is_fragment_request()  # the results only: no unit list to fill
+    units = [] if fragment else load_units(scope)
     q = request.args.get("q", "").strip()
     status = _status_arg()
-    selected_unit = units_by_id.get(query_id("unit"))
+    selected_unit = _scoped_unit(query_id("unit"), scope)
 
     stmt = (
         select(Employee)
@@ -168,8 +178,8 @@ def employees():
     page = paginate(stmt)
     return render(
         "org/employees.html", "org/_employee_results.html",
-        page=page, q=q, status_filter=status, selected_unit=selected_unit, unit_groups=unit_groups(units),
-        can_manage=perms.can_manage_org(current_user),
+        page=page, q=q, status_filter=status, selected_unit=selected_unit,
+        unit_groups=[] if fragment else unit_groups(units), can_manage=perms.can_manage_org(current_user),
     )
 
 
@@ -652,11 +662,11 @@ def unit_reactivate(unit_id: int):
 @bp.get("/jabatan")
 @reader_required
 def positions():
-    units_all = load_units()
-    units_by_id = {u.id: u for u in units_all}
+    fragment = is_fragment_request()
+    units_all = [] if fragment else load_units()
     q = request.args.get("q", "").strip()
     status = _status_arg()
-    selected_unit = units_by_id.get(query_id("unit"))
+    selected_unit = _scoped_unit(query_id("unit"), None)
     stmt = (
         select(Position).join(Position.unit)
         .options(contains_eager(Position.unit), joinedload(Position.position_type))
@@ -677,8 +687,9 @@ def positions():
         ).all())
     return render(
         "org/positions.html", "org/_position_results.html",
-        page=page, q=q, status_filter=status, selected_unit=selected_unit, unit_groups=unit_groups(units_all),
-        holders=holders, can_manage=perms.can_manage_org(current_user), button_form=EmptyForm(),
+        page=page, q=q, status_filter=status, selected_unit=selected_unit,
+        unit_groups=[] if fragment else unit_groups(units_all), holders=holders,
+        can_manage=perms.can_manage_org(current_user), button_form=EmptyForm(),
     )
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
+from portal.core import request_cache
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, check_version
 from portal.core.i18n import long_date
@@ -44,8 +45,10 @@ def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
 
 
 def holidays_around(day: dt.date) -> frozenset[dt.date]:
-    """Holidays of the year before, the year of and the year after ``day``: enough for any deadline here."""
-    return holidays_between(dt.date(day.year - 1, 1, 1), dt.date(day.year + 1, 12, 31))
+    """Holidays of the year before, the year of and the year after ``day``: enough for any deadline here (read
+    once per request)."""
+    return request_cache.cached(("holidays", day.year), lambda: holidays_between(
+        dt.date(day.year - 1, 1, 1), dt.date(day.year + 1, 12, 31)))
 
 
 def period_for_year(year: int) -> Period | None:
@@ -53,7 +56,12 @@ def period_for_year(year: int) -> Period | None:
 
 
 def current_period(today: dt.date) -> Period | None:
-    """The active period whose year contains ``today``, else the latest active one that has started."""
+    """The active period whose year contains ``today``, else the latest active one that has started (read once
+    per request)."""
+    return request_cache.cached(("current_period", today), lambda: _current_period(today))
+
+
+def _current_period(today: dt.date) -> Period | None:
     period = db.session.scalar(
         select(Period).where(Period.active.is_(True), Period.starts_on <= today, Period.ends_on >= today)
     )
@@ -64,11 +72,14 @@ def current_period(today: dt.date) -> Period | None:
     return period
 
 
+def phases_of(period: Period) -> list[PeriodPhase]:
+    """Every phase of the period, in one query per request (each page asks for several of them)."""
+    return request_cache.cached(("phases", period.id), lambda: list(db.session.scalars(
+        select(PeriodPhase).where(PeriodPhase.period_id == period.id).order_by(PeriodPhase.kind, PeriodPhase.seq))))
+
+
 def find_phase(period: Period, kind: str, seq: int = 0) -> PeriodPhase | None:
-    return db.session.scalar(
-        select(PeriodPhase).where(PeriodPhase.period_id == period.id, PeriodPhase.kind == kind,
-                                  PeriodPhase.seq == seq)
-    )
+    return next((p for p in phases_of(period) if p.kind == kind and p.seq == seq), None)
 
 
 def reopening_for(phase: PeriodPhase, employee: Employee, today: dt.date) -> PhaseReopening | None:

@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.org.models import Employee
 from portal.org.rules import normalize_nip
 from portal.periods import services as period_services
-from portal.periods.models import PHASE_PERIODIC, PeriodPhase, PhaseReopening
+from portal.periods.models import PHASE_PERIODIC, PhaseReopening
 from portal.progress import permissions as perms
 from portal.progress import rules
 from portal.progress.models import (
@@ -125,8 +125,7 @@ def sub_periods(skp: Skp, today: dt.date) -> list[SubPeriod]:
     without such a window, until the period ends.
     """
     period = skp.period
-    phases = {p.seq: p for p in db.session.scalars(
-        select(PeriodPhase).where(PeriodPhase.period_id == period.id, PeriodPhase.kind == PHASE_PERIODIC))}
+    phases = {p.seq: p for p in period_services.phases_of(period) if p.kind == PHASE_PERIODIC}
     closed_ids = [p.id for p in phases.values() if today > p.closes_on]
     reopened_ids: set[int] = set()
     if closed_ids:
