@@ -15,12 +15,12 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from portal.core import audit
-from portal.core.errors import DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version
 from portal.core.pagination import Page
 from portal.core.textlimits import clean_text
 from portal.core.timeutil import utcnow
@@ -58,10 +58,26 @@ TEAM_STATES = (NOT_CREATED, STATUS_DRAFT, STATUS_SUBMITTED, STATUS_RETURNED, STA
 
 
 def _transition(action: str, skp: Skp, role: str) -> rules.Transition:
+    """The transition of ``action`` from the SKP's state now; a ConflictError when the state no longer allows it
+    (another person decided, withdrew or revised it since the page was opened)."""
     try:
         return rules.find_transition(action, skp.status, role)
     except rules.TransitionError as error:
-        raise DomainError(_refusal(action, skp.status)) from error
+        raise ConflictError(_conflict_message(_refusal(action, skp.status), skp)) from error
+
+
+def _conflict_message(rule: str, skp: Skp) -> str:
+    """The rule that refused, and what the SKP is now: its state, since when and by whom (the latest event)."""
+    from portal.skp.labels import status_label
+
+    latest = max(skp.events, key=lambda e: (e.at, e.id or 0), default=None)
+    if latest is None or latest.to_status != skp.status:
+        current = gettext("SKP ini sekarang berstatus \u201c%(status)s\u201d.", status=status_label(skp.status)[0])
+    else:
+        current = gettext("SKP ini sekarang berstatus \u201c%(status)s\u201d sejak %(when)s oleh %(name)s.",
+                          status=status_label(skp.status)[0], when=format_datetime(latest.at, "d MMM yyyy HH.mm"),
+                          name=latest.actor_name)
+    return f"{current} {rule} {gettext('Tidak ada yang diubah.')}"
 
 
 def _refusal(action: str, status: str) -> str:
@@ -79,8 +95,8 @@ def _refusal(action: str, status: str) -> str:
 
 
 def _require_current(skp: Skp) -> None:
-    if not skp.is_current:
-        raise DomainError(gettext("Versi SKP ini bukan versi terkini; tindakan hanya dapat dilakukan pada versi "
+    if not skp.is_current:  # a revision was opened or cancelled meanwhile
+        raise ConflictError(gettext("Versi SKP ini bukan versi terkini; tindakan hanya dapat dilakukan pada versi "
                                   "terkini."))
 
 
@@ -171,9 +187,9 @@ def submit_skp(actor, skp: Skp, *, today: dt.date, now: dt.datetime | None = Non
     now = now or utcnow()
     if not permissions.is_owner(actor, skp):
         raise DomainError(gettext("Hanya Pegawai yang Dinilai yang dapat mengajukan SKP-nya."))
-    _check_version(skp, version)
     _require_current(skp)
     transition = _transition(rules.SUBMIT, skp, rules.OWNER)
+    _check_version(skp, version)
     if not permissions.planning_open(skp, today):
         raise DomainError(gettext("Masa perencanaan SKP sudah ditutup. Hubungi admin BKPSDM bila perlu dibuka "
                                   "kembali."))
@@ -209,9 +225,9 @@ def withdraw_skp(actor, skp: Skp, *, today: dt.date, now: dt.datetime | None = N
     now = now or utcnow()
     if not permissions.is_owner(actor, skp):
         raise DomainError(gettext("Hanya Pegawai yang Dinilai yang dapat menarik kembali pengajuan SKP-nya."))
-    _check_version(skp, version)
     _require_current(skp)
     transition = _transition(rules.WITHDRAW, skp, rules.OWNER)
+    _check_version(skp, version)
     if not permissions.planning_open(skp, today):
         raise DomainError(gettext("Masa perencanaan SKP sudah ditutup; pengajuan tidak dapat ditarik kembali."))
     skp.status = transition.target
@@ -235,13 +251,17 @@ def decider_role(actor, skp: Skp, today: dt.date) -> bool | None:
 
 
 def _decide(action: str, actor, skp: Skp, note: str, today: dt.date, now: dt.datetime, version) -> SkpEvent:
-    acting = decider_role(actor, skp, today)
-    if acting is None:
-        raise DomainError(gettext("Hanya Pejabat Penilai Kinerja (atau atasannya bila Pejabat Penilai Kinerja "
-                                  "berhalangan atau terlambat) yang dapat menyetujui atau mengembalikan SKP."))
-    _check_version(skp, version)
+    refusal = gettext("Hanya Pejabat Penilai Kinerja (atau atasannya bila Pejabat Penilai Kinerja berhalangan atau "
+                      "terlambat) yang dapat menyetujui atau mengembalikan SKP.")
+    if not (permissions.is_assessor(actor, skp) or permissions.is_assessors_superior(actor, skp)):
+        raise DomainError(refusal)
+    # Decided meanwhile (by the assessor or their superior): a conflict naming who decided, before anything else.
     _require_current(skp)
     transition = _transition(action, skp, rules.ASSESSOR)
+    _check_version(skp, version)
+    acting = decider_role(actor, skp, today)
+    if acting is None:
+        raise DomainError(refusal)
     if transition.needs_note:
         note = _clean_note(note, gettext("Tuliskan catatan pengembalian minimal %(n)s karakter: apa yang perlu "
                                          "diperbaiki.", n=NOTE_MIN_LENGTH))
@@ -329,13 +349,13 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
     now = now or utcnow()
     role = _owner_or_assessor(actor, skp, gettext(
         "Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membuka revisi SKP."))
-    _check_version(skp, version)
     pending = open_revision(skp)
-    if pending is not None:
-        raise DomainError(gettext("Sudah ada revisi SKP yang belum selesai (versi %(n)s). Selesaikan revisi itu "
-                                  "terlebih dahulu.", n=pending.number))
+    if pending is not None:  # opened by the other person meanwhile, or earlier
+        raise ConflictError(gettext("Sudah ada revisi SKP yang belum selesai (versi %(n)s). Selesaikan revisi itu "
+                                    "terlebih dahulu.", n=pending.number))
     _require_current(skp)
     transition = _transition(rules.REVISE, skp, role)
+    _check_version(skp, version)
     reason = _clean_note(reason, gettext("Tuliskan alasan revisi minimal %(n)s karakter.", n=NOTE_MIN_LENGTH),
                          REVISION_REASON_MAX)
     if today > skp.period.ends_on:
@@ -386,12 +406,12 @@ def cancel_revision(actor, skp: Skp, note: str = "", *, today: dt.date, now: dt.
     now = now or utcnow()
     role = _owner_or_assessor(actor, skp, gettext(
         "Hanya Pegawai yang Dinilai atau Pejabat Penilai Kinerja yang dapat membatalkan revisi SKP."))
-    _check_version(skp, version)
     _require_current(skp)
     previous = skp.previous
     if not rules.is_cancellable_revision(skp.number, previous.status if previous is not None else None):
         raise DomainError(gettext("Hanya revisi SKP yang dapat dibatalkan; SKP pertama tetap dipakai sebagai draf."))
     transition = _transition(rules.CANCEL, skp, role)
+    _check_version(skp, version)
     note = clean_text(note, CANCEL_NOTE_MAX, field="note")
 
     # Subordinates' links to the revision's RHK go back to the approved RHK they were copied from.
@@ -482,14 +502,12 @@ def team_counts(assessor_id: int, period: Period) -> dict[str, int]:
     return counts
 
 
-def submitted_count(assessor_id: int, period: Period) -> int:
+def submitted_count_stmt(assessor_id, period_id):
     """How many current SKPs of the assessor's team wait for the assessor's decision (the "Diajukan" tab of the
-    team board; one query)."""
-    return db.session.scalar(
-        select(func.count(Skp.id)).join(Employee, Employee.id == Skp.employee_id)
-        .where(_team_filter(assessor_id), Skp.period_id == period.id, Skp.is_current.is_(True),
-               Skp.status == STATUS_SUBMITTED)
-    ) or 0
+    team board), as a count query (the menu builds it once with bind parameters)."""
+    return (select(func.count(Skp.id)).join(Employee, Employee.id == Skp.employee_id)
+            .where(_team_filter(assessor_id), Skp.period_id == period_id, Skp.is_current.is_(True),
+                   Skp.status == STATUS_SUBMITTED))
 
 
 def _paged(stmt, number: int, per_page: int) -> tuple[list, int, int]:

@@ -2,8 +2,9 @@
 transition), the versions of an SKP, and the team board of the Pejabat Penilai Kinerja ("SKP Tim").
 
 Every button is a plain form first (POST, then redirect); with htmx the SKP page follows an HX-Redirect and the
-team board swaps just the row. A refusal (state changed meanwhile, note missing, planning closed) shows the message
-with status 422 and changes nothing. Authorisation uses the predicates of portal/skp/permissions.py (403).
+team board swaps just the row. A refusal shows the message with the SKP as it is now and changes nothing: 409 when
+someone else acted first (decided, withdrew, revised; a stale form), 422 otherwise (note missing, planning closed).
+Authorisation uses the predicates of portal/skp/permissions.py (403).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.core.errors import DomainError, StaleVersionError
+from portal.core.errors import ConflictError, DomainError, StaleVersionError
 from portal.core.htmx import is_fragment_request, redirect_to, render
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today
@@ -144,12 +145,16 @@ def _load(skp_id: int) -> Skp:
 
 
 def _authorise(action: str, skp: Skp, today) -> None:
-    """403 unless the user holds a role for this action (the state itself is checked by the service: 422)."""
+    """403 unless the user holds a role for this action. The state itself is checked by the service: 409 when
+    someone else acted first (the assessor's superior who clicks *Setujui* just after the assessor approved holds
+    the role; only the moment passed), 422 for other refusals."""
     user = current_user
     if action in (rules.SUBMIT, rules.WITHDRAW):
         allowed = permissions.is_owner(user, skp)
     elif action in (rules.APPROVE, rules.RETURN):
-        allowed = permissions.is_assessor(user, skp) or permissions.superior_acting(user, skp, today)
+        decided = skp.status != STATUS_SUBMITTED or not skp.is_current
+        allowed = (permissions.is_assessor(user, skp) or permissions.superior_acting(user, skp, today)
+                   or (decided and permissions.is_assessors_superior(user, skp)))
     else:  # revise, cancel a revision
         allowed = permissions.is_owner(user, skp) or permissions.is_assessor(user, skp)
     if not allowed:
@@ -215,8 +220,9 @@ def _done(action: str, skp: Skp, today):
 
 
 def _refused(skp_id: int, action: str, error: DomainError, note: str):
-    """Nothing changed: the message (and the typed note) again, status 422 (409 for a stale form)."""
-    status = 409 if isinstance(error, StaleVersionError) else 422
+    """Nothing changed: the message (and the typed note) again with the SKP as it is now, status 409 when someone
+    else acted first (a decision, a stale form), else 422."""
+    status = 409 if isinstance(error, ConflictError) else 422
     skp = _load(skp_id)
     g.flow_error = {"skp_id": skp_id, "action": action, "message": error.message, "field": error.field, "note": note}
     source = _source()

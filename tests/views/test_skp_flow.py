@@ -184,7 +184,7 @@ def test_withdraw_no_js_and_htmx(client, login, people, period, make_skp, today)
     login(people["users"]["owner"])
     assert client.post(f"/skp/{skp.id}/tarik").status_code == 302
     assert _status(skp.id) == "draft"
-    assert client.post(f"/skp/{skp.id}/tarik", headers=HTMX).status_code == 422  # already a draft
+    assert client.post(f"/skp/{skp.id}/tarik", headers=HTMX).status_code == 409  # already a draft
     flow.submit_skp(people["users"]["owner"], db.session.get(Skp, skp.id), today=today)
     db.session.commit()
     response = client.post(f"/skp/{skp.id}/tarik", headers=HTMX)
@@ -198,8 +198,8 @@ def test_approve_no_js_and_htmx(client, login, people, period, make_skp, today):
     response = client.post(f"/skp/{skp.id}/setujui", headers=HTMX)
     assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/skp/{skp.id}"
     assert _status(skp.id) == "disetujui"
-    response = client.post(f"/skp/{skp.id}/setujui")  # twice: refused, nothing changes
-    assert response.status_code == 422 and "sedang diajukan" in response.get_data(as_text=True)
+    response = client.post(f"/skp/{skp.id}/setujui")  # twice: a conflict, nothing changes
+    assert response.status_code == 409 and "sedang diajukan" in response.get_data(as_text=True)
 
 
 def test_return_needs_a_note(client, login, people, period, make_skp, today):
@@ -235,7 +235,7 @@ def test_revise_no_js_goes_to_the_new_version_and_htmx(client, login, people, pe
     # The old version is read-only now and cannot be revised again (htmx: the panel with the message).
     response = client.post(f"/skp/{skp.id}/revisi", data={"note": "Penugasan baru lagi dari Kepala Dinas."},
                            headers=HTMX)
-    assert response.status_code == 422 and "versi 2" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "versi 2" in response.get_data(as_text=True)
     old_page = client.get(f"/skp/{skp.id}").get_data(as_text=True)
     assert "Bukan versi terkini" in old_page and "/revisi" not in old_page
 
@@ -273,7 +273,7 @@ def test_cancel_a_revision_no_js_back_to_the_approved_version(client, login, peo
     versions = client.get(f"/skp/{v1.id}/versi").get_data(as_text=True)
     assert "Dibatalkan" in versions
     # Twice: the revision is no longer current.
-    assert client.post(f"/skp/{v2.id}/batalkan-revisi").status_code == 422
+    assert client.post(f"/skp/{v2.id}/batalkan-revisi").status_code == 409
 
 
 def test_cancel_a_revision_htmx_and_refusals(client, login, people, period, make_skp, today):
@@ -299,6 +299,87 @@ def test_cancel_a_revision_authorisation(client, login, people, period, make_skp
     login(people["users"][role])
     assert client.post(f"/skp/{v2.id}/batalkan-revisi").status_code == expected
     assert _status(v2.id) == ("dibatalkan" if expected == 302 else "draft")
+
+
+# --- conflicts: someone else acted first -> 409 with the SKP as it is now -------------------------------------
+
+
+def test_superior_clicking_approve_just_after_the_assessor_gets_409_not_403(client, login, people, period,
+                                                                             make_skp, today):
+    """The assessor is late, so their superior may decide; both open the SKP, the assessor approves first."""
+    skp = _submitted(people, period, make_skp, today, late=True)
+    version = skp.version_id
+    login(people["users"]["superior"])
+    assert f'action="/skp/{skp.id}/setujui"' in client.get(f"/skp/{skp.id}").get_data(as_text=True)
+    flow.approve_skp(people["users"]["assessor"], db.session.get(Skp, skp.id), today=today)
+    db.session.commit()
+
+    response = client.post(f"/skp/{skp.id}/setujui", data={"version_id": version})  # no JS: the SKP page
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Akses ditolak" not in html and 'id="skp-flow-error"' in html
+    assert "sekarang berstatus \u201cDisetujui\u201d" in html and "Kepala Bidang" in html
+    assert f'action="/skp/{skp.id}/setujui"' not in html  # the page shows the decided SKP: no buttons left
+
+    response = client.post(f"/skp/{skp.id}/kembalikan", headers=HTMX,
+                           data={"version_id": version, "note": "Catatan yang cukup panjang."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'id="skp-flow"' in html and "<html" not in html
+    assert "Disetujui" in html and "Kepala Bidang" in html
+    events = db.session.scalars(select(SkpEvent).where(SkpEvent.skp_id == skp.id)).all()
+    assert [e.to_status for e in events].count("disetujui") == 1 and _status(skp.id) == "disetujui"
+
+
+def test_superior_row_on_the_team_board_answers_409_with_the_decided_row(client, login, people, period,
+                                                                         make_skp, today):
+    skp = _submitted(people, period, make_skp, today, late=True)
+    version = skp.version_id
+    flow.return_skp(people["users"]["assessor"], db.session.get(Skp, skp.id), "Lengkapi indikator kualitas.",
+                    today=today)
+    db.session.commit()
+    login(people["users"]["superior"])
+    response = client.post(f"/skp/{skp.id}/setujui", headers=HTMX, data={"version_id": version, "next": "atasan"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert f'id="atasan-{people["owner"].id}"' in html and "Dikembalikan" in html
+    assert f'action="/skp/{skp.id}/setujui"' not in html and "hx-swap-oob" in html
+    response = client.post(f"/skp/{skp.id}/setujui", data={"version_id": version, "next": "atasan"})
+    assert response.status_code == 409 and "sekarang berstatus" in response.get_data(as_text=True)
+    assert _status(skp.id) == "dikembalikan"
+
+
+def test_not_yet_late_superior_still_gets_403_while_the_skp_waits(client, login, people, period, make_skp, today):
+    skp = _submitted(people, period, make_skp, today)
+    login(people["users"]["superior"])
+    assert client.post(f"/skp/{skp.id}/setujui").status_code == 403
+    assert _status(skp.id) == "diajukan"
+
+
+@pytest.mark.parametrize(("endpoint", "who", "first"), [
+    ("setujui", "assessor", "return"), ("kembalikan", "assessor", "approve"),
+    ("tarik", "owner", "approve"), ("ajukan", "owner", "submit"),
+])
+def test_second_decision_is_a_conflict_no_js_and_htmx(client, login, people, period, make_skp, today, endpoint,
+                                                      who, first):
+    skp = _submitted(people, period, make_skp, today) if first != "submit" else _draft(people, period, make_skp)
+    version = skp.version_id
+    if first == "approve":
+        flow.approve_skp(people["users"]["assessor"], skp, today=today)
+    elif first == "return":
+        flow.return_skp(people["users"]["assessor"], skp, "Lengkapi indikator kualitas.", today=today)
+    else:
+        flow.submit_skp(people["users"]["owner"], skp, today=today)
+    db.session.commit()
+    state = _status(skp.id)
+    login(people["users"][who])
+    data = {"version_id": version, "note": "Catatan yang cukup panjang."}
+    for headers in ({}, HTMX):
+        response = client.post(f"/skp/{skp.id}/{endpoint}", data=data, headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 409, headers
+        assert "sekarang berstatus" in html and "Tidak ada yang diubah." in html
+        assert ('id="skp-flow"' in html) and (("<html" in html) != bool(headers))
+    assert _status(skp.id) == state
 
 
 def test_missing_csrf_is_refused(client, login, people, period, make_skp):
