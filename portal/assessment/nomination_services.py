@@ -43,7 +43,7 @@ from portal.assessment.models import (
     SelfAssessment,
 )
 from portal.core.audit import diff, record
-from portal.core.errors import DomainError
+from portal.core.errors import ConflictError, DomainError
 from portal.core.i18n import long_date
 from portal.core.pagination import Page
 from portal.core.timeutil import local_date
@@ -400,10 +400,17 @@ def propose(actor, subject: Employee, phase: PeriodPhase, rater: Employee | None
     return nomination
 
 
+def already_decided(nomination: RaterNomination, message: str) -> ConflictError:
+    """Someone decided this nomination first (the assessor in another tab, the rater, an admin): its state now."""
+    label = STATUS_LABELS.get(nomination.status, (nomination.status, ""))[0]
+    return ConflictError(gettext("%(message)s Status %(name)s sekarang: %(status)s. Tidak ada yang diubah.",
+                                 message=message, name=nomination.rater.full_name, status=label))
+
+
 def approve(actor, nomination: RaterNomination, today: dt.date) -> RaterNomination:
     """An approved proposal joins the assessor's list; it is sent with the other prepared invitations."""
     if nomination.status != NOMINATION_PROPOSED:
-        raise DomainError(gettext("Usulan ini sudah diputuskan."))
+        raise already_decided(nomination, gettext("Usulan ini sudah diputuskan."))
     _require_editable(nomination.phase, nomination.subject, today)
     _check_room(nomination.subject, nomination.phase, nomination.group, LISTED)
     nomination.status = NOMINATION_PREPARED
@@ -416,7 +423,7 @@ def approve(actor, nomination: RaterNomination, today: dt.date) -> RaterNominati
 
 def reject(actor, nomination: RaterNomination, today: dt.date) -> RaterNomination:
     if nomination.status != NOMINATION_PROPOSED:
-        raise DomainError(gettext("Usulan ini sudah diputuskan."))
+        raise already_decided(nomination, gettext("Usulan ini sudah diputuskan."))
     _require_editable(nomination.phase, nomination.subject, today)
     nomination.status = NOMINATION_REJECTED
     record(actor, "assessment.reject_nomination", nomination,
@@ -438,6 +445,9 @@ def send_invitations(actor, subject: Employee, phase: PeriodPhase, today: dt.dat
         RaterNomination.subject_id == subject.id, RaterNomination.phase_id == phase.id).with_for_update()))
     prepared = [n for n in nominations if n.status == NOMINATION_PREPARED]
     if not prepared:
+        if any(n.status == NOMINATION_INVITED for n in nominations):  # sent a moment ago (a double click)
+            raise ConflictError(gettext("Tidak ada undangan yang menunggu dikirim: undangan sudah dikirim. Tidak ada "
+                                        "yang diubah."))
         raise DomainError(gettext("Tidak ada undangan yang menunggu dikirim."))
     threshold = common.settings_for(phase.period).anonymity_threshold
     assignment, small = send_plan(nominations, threshold)
@@ -460,7 +470,7 @@ def remove(actor, nomination: RaterNomination, today: dt.date, secret: str | Non
     opens - for everyone alike, answered or not, so that the refusal says nothing about answers; only the rater's
     decline or an admin's cancellation (``cancel_invitation``) ends it."""
     if nomination.status not in (NOMINATION_PROPOSED, NOMINATION_PREPARED, NOMINATION_INVITED, NOMINATION_DECLINED):
-        raise DomainError(gettext("Nominasi ini tidak dapat dihapus."))
+        raise already_decided(nomination, gettext("Nominasi ini tidak dapat dihapus."))
     _require_editable(nomination.phase, nomination.subject, today)
     if nomination.status == NOMINATION_INVITED and today >= nomination.phase.opens_on:
         raise DomainError(gettext(
@@ -488,7 +498,7 @@ def cancel_invitation(actor, nomination: RaterNomination, reason: str, today: dt
     if not getattr(actor, "is_admin", False):
         raise DomainError(gettext("Hanya Admin BKPSDM yang dapat membatalkan undangan."))
     if nomination.status != NOMINATION_INVITED:
-        raise DomainError(gettext("Hanya undangan yang sudah dikirim yang dapat dibatalkan."))
+        raise already_decided(nomination, gettext("Hanya undangan yang sudah dikirim yang dapat dibatalkan."))
     _require_editable(nomination.phase, nomination.subject, today)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -511,7 +521,7 @@ def replace(actor, old: RaterNomination, rater: Employee | None, today: dt.date)
     """Replace a rater who declined: the new rater is invited at once into the same group and the same storage
     bucket (which restores the bucket's number of raters); the old nomination becomes "diganti"."""
     if old.status != NOMINATION_DECLINED:
-        raise DomainError(gettext("Hanya penilai yang menolak yang dapat diganti."))
+        raise already_decided(old, gettext("Hanya penilai yang menolak yang dapat diganti."))
     subject, phase = old.subject, old.phase
     _require_editable(phase, subject, today)
     rater = _check_rater(subject, phase, rater, old.group)

@@ -14,9 +14,15 @@ from sqlalchemy import select
 from portal.assessment import common
 from portal.assessment import nomination_services as services
 from portal.assessment.blueprint import bp
-from portal.assessment.models import GROUPS, NOMINATION_DECLINED, NOMINATION_PROPOSED, RaterNomination
+from portal.assessment.models import (
+    GROUPS,
+    NOMINATION_DECLINED,
+    NOMINATION_PROPOSED,
+    NOMINATION_REPLACED,
+    RaterNomination,
+)
 from portal.assessment.nomination_forms import AddRaterForm, CancelForm, EmptyForm, ReplaceForm
-from portal.core.errors import DomainError
+from portal.core.errors import ConflictError, DomainError
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today, utcnow
@@ -134,8 +140,11 @@ def _back(subject: Employee, phase) -> str:
 
 
 def _refused(subject, phase, role, error: DomainError, **kwargs):
-    db.session.rollback()  # the panel shows the message (role=alert); a flash would repeat it on the next page
-    return _page(subject, phase, role, status=422, error=error.message, **kwargs)
+    """The panel as it is now with the message (role=alert; a flash would repeat it on the next page): 409 when
+    someone decided first, else 422."""
+    db.session.rollback()
+    status = 409 if isinstance(error, ConflictError) else 422
+    return _page(subject, phase, role, status=status, error=error.message, **kwargs)
 
 
 def _rater_from(form: AddRaterForm) -> Employee | None:
@@ -211,11 +220,16 @@ def remove_nomination(nomination_id: int):
     """The assessor withdraws an invitation; the employee may withdraw their own pending proposal."""
     nomination = _nomination_or_404(nomination_id)
     subject = nomination.subject
-    own_proposal = (nomination.status == NOMINATION_PROPOSED and current_user.employee_id == subject.id)
-    if not (common.can_manage_nominations(current_user, subject) or own_proposal):
+    manager = common.can_manage_nominations(current_user, subject)
+    own_proposal = current_user.employee_id == subject.id and (
+        nomination.status == NOMINATION_PROPOSED or nomination.nominated_by_id == subject.id)
+    if not (manager or own_proposal):
         abort(403)
-    role = "assessor" if common.can_manage_nominations(current_user, subject) else "subject"
+    role = "assessor" if manager else "subject"
     phase = nomination.phase
+    if not manager and nomination.status != NOMINATION_PROPOSED:  # the assessor decided on it meanwhile
+        return _refused(subject, phase, role, services.already_decided(
+            nomination, gettext("Usulan ini sudah diputuskan.")))
     try:
         services.remove(current_user, nomination, local_today())
     except DomainError as error:
@@ -233,6 +247,9 @@ def replace_nomination(nomination_id: int):
     subject, phase = nomination.subject, nomination.phase
     if not common.can_manage_nominations(current_user, subject):
         abort(403)
+    if nomination.status == NOMINATION_REPLACED:  # replaced a moment ago (another tab): the list as it is now
+        return _refused(subject, phase, "assessor", services.already_decided(
+            nomination, gettext("Hanya penilai yang menolak yang dapat diganti.")))
     if nomination.status != NOMINATION_DECLINED:
         abort(404)
     form = ReplaceForm()

@@ -42,7 +42,7 @@ from portal.assessment.models import (
     SelfResultRating,
 )
 from portal.core.audit import record
-from portal.core.errors import DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version
 from portal.core.textlimits import length_error, normalise
 from portal.extensions import db
 from portal.org import permissions as org_perms
@@ -569,6 +569,9 @@ def return_self_assessment(actor, sa: SelfAssessment, note: str | None, *, versi
     """Kembalikan untuk dilengkapi: by the assessor, once, with a note shown to the employee."""
     if not (can_write(actor) and common.is_assessor_of(actor, sa.employee)):
         raise DomainError(gettext("Hanya Pejabat Penilai Kinerja yang dapat mengembalikan penilaian diri."))
+    if sa.status == SELF_RETURNED:  # returned a moment ago (another tab, a double click)
+        raise ConflictError(gettext("Penilaian diri ini sudah dikembalikan kepada pegawai untuk dilengkapi. Tidak ada "
+                                    "yang diubah."))
     check_version(sa, version)
     if sa.returned_count >= 1:
         raise DomainError(gettext("Penilaian diri hanya dapat dikembalikan satu kali, dan sudah pernah "

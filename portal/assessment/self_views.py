@@ -13,7 +13,7 @@ from portal.assessment import self_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.models import SelfAssessment
 from portal.assessment.self_forms import ReturnForm, SelfAssessmentForm
-from portal.core.errors import DomainError, StaleVersionError
+from portal.core.errors import ConflictError, DomainError, StaleVersionError
 from portal.core.htmx import is_fragment_request, redirect_to, render
 from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
@@ -276,7 +276,7 @@ def self_return(sa_id: int):
             services.return_self_assessment(current_user, sa, form.note.data, version=form.version_id.data,
                                             now=utcnow())
             db.session.commit()
-        except StaleVersionError as error:
+        except ConflictError as error:  # returned meanwhile, or a stale form: the page as it is now
             db.session.rollback()
             return render("assessment/self_view.html", status=409, **_view_context(sa, notice=error.message))
         except DomainError as error:

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from portal.core import audit
-from portal.core.errors import DomainError
+from portal.core.errors import ConflictError, DomainError
 from portal.extensions import db
 from portal.org import permissions as org_perms
 from portal.org.models import Unit
@@ -77,8 +77,8 @@ def update_goal(actor, goal: UnitGoal, text: str) -> dict:
 
 def deactivate_goal(actor, goal: UnitGoal) -> None:
     """A goal is never deleted (RHK may link to it): it is deactivated and no longer offered."""
-    if not goal.active:
-        raise DomainError(gettext("Sasaran unit ini sudah nonaktif."))
+    if not goal.active:  # deactivated a moment ago (another tab, the head and the admin at once)
+        raise ConflictError(gettext("Sasaran unit ini sudah nonaktif. Tidak ada yang diubah."))
     goal.active = False
     db.session.flush()
     audit.record(actor, "unit_goal.deactivate", goal,

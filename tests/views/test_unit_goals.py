@@ -182,9 +182,12 @@ def test_deactivate_goal(client, login, world):
     assert audit_count("unit_goal.deactivate") == 1
     html = client.get(page_url(world)).get_data(as_text=True)
     assert "Nonaktif" in html
-    # a second time: refused with a message, nothing more audited
+    # a second time (another tab): a conflict with the goal as it is now, nothing more audited
     response = client.post(f"/skp/sasaran-unit/{goal_id}/nonaktifkan", headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "sudah nonaktif" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "sudah nonaktif" in response.get_data(as_text=True)
+    response = client.post(f"/skp/sasaran-unit/{goal_id}/nonaktifkan")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "sudah nonaktif" in html and "Nonaktif" in html and "<html" in html
     assert audit_count("unit_goal.deactivate") == 1
 
 
