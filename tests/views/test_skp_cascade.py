@@ -192,3 +192,42 @@ def test_unlinked_rhk_without_followers_are_listed_not_drawn(client, login, org)
     tree = html[html.index('id="cascade-tree-heading"'):]
     assert "RHK Staf lepas" not in tree
     assert "RHK Staf lepas" in html[html.index('id="cascade-orphan-heading"'):html.index('id="cascade-tree-heading"')]
+
+
+def test_the_tree_reads_top_down_parents_prominent_children_indented(client, login, org):
+    """The level of each node is on its element, so that the stylesheet draws parents prominent and each level
+    below lighter (the cascade used to draw parents grey and children bold)."""
+    login(org["users"]["admin"])
+    html = client.get(url(org)).get_data(as_text=True)
+    tree = html[html.index('id="cascade-tree-heading"'):]
+
+    def level_of(text: str) -> str:
+        item = tree[tree.rindex("<li", 0, tree.index(text)):tree.index(text)]
+        return item.split("cascade-level-")[1][0]
+
+    assert level_of("Meningkatnya kualitas layanan publik") == "0"  # the unit goal: the top
+    assert level_of("RHK Kadis didukung") == "1"
+    assert level_of("RHK Kabid") == level_of("RHK Staf bertaut") == "2"  # and every level further down
+
+
+def test_a_500_person_opd_opens_level_by_level_under_150_kb(client, login, make_user):
+    """The scale data's OPD (one of 500 people, 1,000 RHK): whole levels while they fit, the rest on demand."""
+    from portal.core.timeutil import local_today
+    from portal.demo import seed_scale
+    from portal.demo_cycle import seed_scale_cycle
+    from portal.org.models import Unit
+
+    seed_scale(employees=500, opd=1, seed=3)
+    seed_scale_cycle(local_today())
+    db.session.commit()
+    opd = db.session.scalar(db.select(Unit).where(Unit.parent_id.is_(None)))
+    login(make_user("kaskade-admin", role="admin"))
+    response = client.get(f"/skp/kaskade?unit={opd.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and len(response.data) < 150 * 1024
+    assert html.count('class="cascade-node') <= 150 and "Tampilkan cabang ini" in html
+    lazy = html[html.index('hx-trigger="toggle once"') - 300:html.index('hx-trigger="toggle once"')]
+    branch_url = lazy[lazy.index('hx-get="') + 8:].split('"')[0].replace("&amp;", "&")
+    fragment = client.get(branch_url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and len(fragment.data) < 150 * 1024
+    assert fragment.get_data(as_text=True).count('class="cascade-node') > 0
