@@ -39,16 +39,23 @@ def _current_period():
 
 
 def _skp_panel(me: Employee, period) -> dict | None:
-    """"SKP saya": the current period, my current SKP's state and the planning deadline (None: no period)."""
+    """"SKP saya": the current period, my current SKP's state and my planning deadline (None: no period).
+
+    The deadline is the one that holds for me: the phase's close, or, once it has passed, a reopening for me or
+    my unit (periods.services.phase_open_for), so that the panel never says "closed" while the SKP page lets me
+    submit."""
     if period is None:
         return None
     today = local_today()
     phase = period_services.find_phase(period, PHASE_PLANNING)
     panel = {"period": period, "skp": flow.current_skp_of(me.id, period),
-             "deadline": phase.closes_on if phase else None, "days_left": None}
-    if phase is not None and phase.closes_on >= today:
+             "deadline": phase.closes_on if phase else None, "days_left": None, "reopened": False}
+    if phase is not None and today > phase.closes_on and period_services.phase_open_for(phase, me, today):
+        reopening = period_services.reopening_for(phase, me, today)
+        panel.update(deadline=reopening.until, reopened=True)
+    if panel["deadline"] is not None and panel["deadline"] >= today:
         try:
-            panel["days_left"] = period_rules.working_days_left(today, phase.closes_on,
+            panel["days_left"] = period_rules.working_days_left(today, panel["deadline"],
                                                                 period_services.holidays_around(today))
         except (TypeError, ValueError):  # a deadline is shown as a date anyway
             panel["days_left"] = None
