@@ -1055,3 +1055,6 @@ def my_team():
         )
         page = paginate(stmt)
     return render("org/team.html", "org/_team.html", page=page, me_id=me_id)
+
+
+from portal.org import people_views  # noqa: E402,F401  (registers the people search on this blueprint)
