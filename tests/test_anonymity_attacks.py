@@ -337,7 +337,7 @@ def test_a_decline_that_leaves_a_bucket_too_small_holds_its_answers(w, client, l
     # The assessor sees why and replaces the decliner into the same bucket; then the answer can be sent.
     client = _as(client, login, w.users[w.assessor.id])
     assert "ditahan" in client.get(f"/360/{w.subject.id}/{w.phase.id}").get_data(as_text=True)
-    assert client.post(f"/360/nominasi/{decliner.id}/ganti", data={"nip": w.peers[5].nip}).status_code == 302
+    assert client.post(f"/360/nominasi/{decliner.id}/ganti", data={"replacement": w.peers[5].nip}).status_code == 302
     assert _nomination(w, w.peers[5]).bucket == "gabungan"
     assert _answer(w, client, login, w.subs[0], 2, keep="Rahasia bawahan").status_code == 302
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.assessment.models import GROUP_PEER, GROUPS
 from portal.assessment.nomination_services import GROUP_LABELS
 from portal.core.forms import FlaskForm
+from portal.org.fields import PersonField
 
 
 class EmptyForm(FlaskForm):
@@ -21,17 +22,17 @@ def _group_choices():
 
 
 class AddRaterForm(FlaskForm):
-    """Any employee by NIP (also from another OPD) into a chosen group; or a suggested one by id."""
+    """Any employee (also from another OPD), chosen with the people picker, into a chosen group; a suggestion's
+    button posts only ``rater_id``."""
 
-    nip = StringField(_l("NIP penilai"), validators=[Length(max=30)])
-    rater_id = HiddenField()
+    rater = PersonField(_l("Penilai"), validators=[DataRequired(_l("Pilih penilai: ketik nama, NIP atau unit kerja."))])
     group = SelectField(_l("Kelompok penilai"), choices=_group_choices, default=GROUP_PEER,
                         validators=[DataRequired(_l("Pilih kelompok penilai."))])
 
 
 class ReplaceForm(FlaskForm):
-    nip = StringField(_l("NIP penilai pengganti"),
-                      validators=[DataRequired(_l("NIP penilai pengganti wajib diisi.")), Length(max=30)])
+    replacement = PersonField(_l("Penilai pengganti"), validators=[
+        DataRequired(_l("Pilih penilai pengganti: ketik nama, NIP atau unit kerja."))])
 
 
 class CancelForm(FlaskForm):

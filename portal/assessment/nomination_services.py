@@ -9,7 +9,6 @@ person. Services flush, never commit; they take ``today``/``now`` explicitly.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -252,13 +251,6 @@ def suggestions(subject: Employee, nominations: Iterable[RaterNomination], limit
             superiors.append(candidate)
     result[GROUP_SUPERIOR] = superiors
     return result
-
-
-def find_by_nip(nip: str) -> Employee | None:
-    digits = re.sub(r"\D", "", nip or "")
-    if not digits:
-        return None
-    return db.session.scalar(select(Employee).where(Employee.nip == digits))
 
 
 # ---------------------------------------------------------------------------------------------------------

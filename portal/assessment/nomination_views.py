@@ -147,19 +147,11 @@ def _refused(subject, phase, role, error: DomainError, **kwargs):
     return _page(subject, phase, role, status=status, error=error.message, **kwargs)
 
 
-def _rater_from(form: AddRaterForm) -> Employee | None:
-    if form.rater_id.data:
-        try:
-            return db.session.get(Employee, int(form.rater_id.data))
-        except (TypeError, ValueError):
-            return None
-    return services.find_by_nip(form.nip.data)
-
-
 @bp.post("/360/<int:subject_id>/<int:phase_id>/undang")
 @login_required
 def nominate(subject_id: int, phase_id: int):
-    """The assessor invites a rater (a suggestion by id, or any employee by NIP); the employee proposes one."""
+    """The assessor invites a rater (a suggestion's button, or anyone chosen with the people picker); the employee
+    proposes one."""
     subject = _subject_or_404(subject_id)
     phase = common.get_window_or_404(phase_id)
     role = _role(current_user, subject)
@@ -168,15 +160,14 @@ def nominate(subject_id: int, phase_id: int):
     form = AddRaterForm()
     if not form.validate():
         return _page(subject, phase, role, status=422, form=form, error=gettext("Periksa kembali isian yang ditandai."))
-    if not form.rater_id.data and not (form.nip.data or "").strip():
-        form.nip.errors = [gettext("NIP penilai wajib diisi.")]
-        return _page(subject, phase, role, status=422, form=form, error=form.nip.errors[0])
-    rater = _rater_from(form)
     action = services.nominate if role == "assessor" else services.propose
     try:
-        nomination = action(current_user, subject, phase, rater, form.group.data, local_today())
+        nomination = action(current_user, subject, phase, form.rater.data, form.group.data, local_today())
     except DomainError as error:
-        return _refused(subject, phase, role, error, form=form if not form.rater_id.data else None)
+        picked = "rater" in request.form  # chosen in the form, not with a suggestion's button: show the form again
+        if picked and error.field == "nip":
+            form.rater.errors = [error.message]
+        return _refused(subject, phase, role, error, form=form if picked else None)
     db.session.commit()
     if role == "assessor":
         flash(gettext("%(name)s masuk daftar penilai. Kirim undangan setelah daftar lengkap.",
@@ -242,7 +233,7 @@ def remove_nomination(nomination_id: int):
 @bp.route("/360/nominasi/<int:nomination_id>/ganti", methods=["GET", "POST"])
 @login_required
 def replace_nomination(nomination_id: int):
-    """Replace a rater who declined with another employee (by NIP) in the same group."""
+    """Replace a rater who declined with another employee (chosen with the people picker) in the same group."""
     nomination = _nomination_or_404(nomination_id)
     subject, phase = nomination.subject, nomination.phase
     if not common.can_manage_nominations(current_user, subject):
@@ -259,9 +250,9 @@ def replace_nomination(nomination_id: int):
         return _page(subject, phase, "assessor", status=422, replace_for=nomination, replace_form=form,
                      error=gettext("Periksa kembali isian yang ditandai."))
     try:
-        new = services.replace(current_user, nomination, services.find_by_nip(form.nip.data), local_today())
+        new = services.replace(current_user, nomination, form.replacement.data, local_today())
     except DomainError as error:
-        form.nip.errors = [error.message]
+        form.replacement.errors = [error.message]
         db.session.rollback()
         return _page(subject, phase, "assessor", status=422, replace_for=db.session.get(RaterNomination, nomination_id),
                      replace_form=form, error=error.message)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.forms import FlaskForm
 from portal.core.ids import IdSelectField
+from portal.org.fields import PersonField
 from portal.org.models import UNIT_KINDS
 from portal.org.services import ACTING_KINDS, POSITION_CATEGORIES
 
@@ -29,8 +30,9 @@ class EmployeeForm(FlaskForm):
     golongan_id = IdSelectField(_l("Golongan"))
     unit_id = IdSelectField(_l("Unit kerja"), validators=[DataRequired(_l("Pilih unit kerja."))])
     position_id = IdSelectField(_l("Jabatan"))
-    superior_nip = StringField(_l("NIP atasan langsung"), validators=[Optional(), Length(max=30)])
-    assessor_nip = StringField(_l("NIP Pejabat Penilai Kinerja (delegasi)"), validators=[Optional(), Length(max=30)])
+    superior = PersonField(_l("Atasan langsung"))
+    # Filled by the view from ``delegated_assessor``: ``Employee.assessor`` is the superior when nobody is delegated.
+    assessor = PersonField(_l("Pejabat Penilai Kinerja (delegasi)"))
     email = StringField(_l("Email"), validators=[Optional(), Length(max=150)])
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=30)])
     # The date a change of unit, position or superior takes effect (EmployeeMove); empty = today.

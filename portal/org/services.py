@@ -339,15 +339,6 @@ def check_nip(raw: Any, kind: str, employee: Employee | None = None):
     return info
 
 
-def find_employee_by_nip(raw: Any) -> Employee | None:
-    from portal.org.rules import normalize_nip
-
-    digits = normalize_nip(raw)
-    if not digits:
-        return None
-    return db.session.scalar(select(Employee).where(Employee.nip == digits))
-
-
 def _check_superior(employee: Employee | None, superior_id: int | None, field: str) -> None:
     if superior_id is None:
         return

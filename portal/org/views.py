@@ -35,7 +35,6 @@ from portal.org.forms import (
     UnitForm,
 )
 from portal.org.models import ActingAssignment, Employee, Golongan, Position, PositionType, Unit
-from portal.org.rules import normalize_nip
 
 bp = Blueprint("org", __name__)
 
@@ -235,7 +234,7 @@ def employee_detail(employee_id: int):
 # ---------------------------------------------------------------------------------------------------------
 # Employees: create, edit, inline validation
 
-EMPLOYEE_FIELD_MAP = {"superior_id": "superior_nip", "assessor_id": "assessor_nip"}
+EMPLOYEE_FIELD_MAP = {"superior_id": "superior", "assessor_id": "assessor"}
 
 
 def _golongan_choices(kind: str, current_id: int | None = None) -> list:
@@ -267,21 +266,8 @@ def _setup_employee_form(form: EmployeeForm, employee: Employee | None = None) -
     form.position_id.choices = _position_choices(form.unit_id.data, employee.position_id if employee else None)
 
 
-def _resolve_people_hints(form: EmployeeForm) -> dict[str, str]:
-    """The names behind the superior / assessor NIP fields, shown next to them."""
-    hints = {}
-    for name in ("superior_nip", "assessor_nip"):
-        raw = form[name].data
-        if raw and not form[name].errors:
-            person = services.find_employee_by_nip(raw)
-            if person is not None:
-                label = person.full_name + (f" · {person.position.name}" if person.position else "")
-                hints[name] = label
-    return hints
-
-
 def _form_to_data(form: EmployeeForm) -> dict:
-    """Form fields to service data; NIPs of superior/assessor become employee ids."""
+    """Form fields to service data; the people chosen as superior and assessor become employee ids."""
     data = {
         "nip": form.nip.data, "kind": form.kind.data, "gelar_depan": form.gelar_depan.data, "nama": form.nama.data,
         "gelar_belakang": form.gelar_belakang.data, "gender": form.gender.data or None,
@@ -289,20 +275,13 @@ def _form_to_data(form: EmployeeForm) -> dict:
         "position_id": form.position_id.data, "email": form.email.data, "phone": form.phone.data,
         "effective_on": form.effective_on.data,
     }
-    for field, key in (("superior_nip", "superior_id"), ("assessor_nip", "assessor_id")):
-        raw = form[field].data
-        if raw and normalize_nip(raw):
-            person = services.find_employee_by_nip(raw)
-            if person is None:
-                raise DomainError(gettext("Pegawai dengan NIP tersebut tidak ditemukan."), field=key)
-            data[key] = person.id
-        else:
-            data[key] = None
+    for field, key in (("superior", "superior_id"), ("assessor", "assessor_id")):
+        data[key] = form[field].data.id if form[field].data is not None else None
     return data
 
 
 def _employee_form_page(form: EmployeeForm, employee: Employee | None, status: int = 200):
-    context = {"form": form, "employee": employee, "hints": _resolve_people_hints(form)}
+    context = {"form": form, "employee": employee}
     if status == 422:
         return invalid("org/employee_form.html", "org/_employee_form.html", **context)
     return render("org/employee_form.html", "org/_employee_form.html", status=status, **context)
@@ -331,8 +310,8 @@ def employee_new():
 
 
 def _fill_from_employee(form: EmployeeForm, employee: Employee) -> None:
-    form.superior_nip.data = employee.superior.nip_display if employee.superior else ""
-    form.assessor_nip.data = employee.delegated_assessor.nip_display if employee.delegated_assessor else ""
+    form.superior.process_data(employee.superior)
+    form.assessor.process_data(employee.delegated_assessor)  # not ``employee.assessor``: that falls back
     form.nip.data = employee.nip_display
     form.version_id.data = employee.version_id
 
@@ -373,8 +352,9 @@ def employee_edit(employee_id: int):
 @bp.post("/pegawai/validasi/<field>")
 @admin_required
 def employee_validate_field(field: str):
-    """Inline validation on blur: returns only the one field's fragment (plus prefilled fields out of band)."""
-    if field not in ("nip", "superior_nip", "assessor_nip"):
+    """Inline validation of the NIP on blur: returns only its field's fragment (plus prefilled fields out of band).
+    Superior and assessor are chosen with the people picker; the service checks them on saving."""
+    if field != "nip":
         abort(404)
     employee_id = query_id("employee_id")
     employee = db.session.get(Employee, employee_id) if employee_id else None
@@ -384,31 +364,19 @@ def employee_validate_field(field: str):
     oob: list[str] = []
     hint = None
     kind = form.kind.data if form.kind.data in ("PNS", "PPPK") else "PNS"
-    if field == "nip":
-        try:
-            info = services.check_nip(target.data, kind, employee)
-        except DomainError as error:
-            target.errors = [error.message]
-        else:
-            hint = gettext("Lahir %(date)s · %(gender)s", date=long_date(info.birth_date),
-                           gender=gettext("Laki-laki") if info.gender == "L" else gettext("Perempuan"))
-            if not form.birth_date.data:
-                form.birth_date.data, form.birth_date.raw_data = info.birth_date, None
-                oob.append("birth_date")
-            if not form.gender.data:
-                form.gender.data = info.gender
-                oob.append("gender")
-    elif target.data and normalize_nip(target.data):
-        person = services.find_employee_by_nip(target.data)
-        key = "superior_id" if field == "superior_nip" else "assessor_id"
-        try:
-            if person is None:
-                raise DomainError(gettext("Pegawai dengan NIP tersebut tidak ditemukan."))
-            services._check_superior(employee, person.id, key)
-        except DomainError as error:
-            target.errors = [error.message]
-        else:
-            hint = person.full_name + (f" · {person.position.name}" if person.position else "")
+    try:
+        info = services.check_nip(target.data, kind, employee)
+    except DomainError as error:
+        target.errors = [error.message]
+    else:
+        hint = gettext("Lahir %(date)s · %(gender)s", date=long_date(info.birth_date),
+                       gender=gettext("Laki-laki") if info.gender == "L" else gettext("Perempuan"))
+        if not form.birth_date.data:
+            form.birth_date.data, form.birth_date.raw_data = info.birth_date, None
+            oob.append("birth_date")
+        if not form.gender.data:
+            form.gender.data = info.gender
+            oob.append("gender")
     response = render("org/_employee_field.html", field=target, hint=hint, oob=[form[name] for name in oob],
                       validate_url=url_for("org.employee_validate_field", field=field,
                                            employee_id=employee.id if employee else None))

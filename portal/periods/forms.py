@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.forms import FlaskForm
 from portal.core.ids import IdSelectField
+from portal.org.fields import PersonField
 from portal.periods.models import FREQUENCY_MONTHLY, FREQUENCY_QUARTERLY, HOLIDAY_CUTI_BERSAMA, HOLIDAY_NATIONAL
 
 
@@ -32,11 +33,16 @@ class PhaseForm(FlaskForm):
 
 class ReopenForm(FlaskForm):
     target = RadioField(_l("Dibuka untuk"), default="pegawai", choices=[
-        SelectChoice("pegawai", _l("Satu pegawai (NIP)")), SelectChoice("unit", _l("Satu unit kerja dan sub-unitnya"))])
-    nip = StringField(_l("NIP pegawai"), validators=[Optional(), Length(max=30)])
+        SelectChoice("pegawai", _l("Satu pegawai")), SelectChoice("unit", _l("Satu unit kerja dan sub-unitnya"))])
+    employee = PersonField(_l("Pegawai"))
     unit_id = IdSelectField(_l("Unit kerja"))
     until = DateField(_l("Dibuka sampai"), validators=[DataRequired(_l("Tanggal batas wajib diisi."))])
     reason = TextAreaField(_l("Alasan"), validators=[DataRequired(_l("Alasan wajib diisi.")), Length(max=500)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.target.data == "unit":
+            self.employee.ignore()  # reopened for a unit: whatever is typed in the employee field is not used
+        return super().validate(extra_validators)
 
 
 class HolidayForm(FlaskForm):

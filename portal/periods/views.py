@@ -240,14 +240,14 @@ def reopen(phase_id: int):
                 if unit is None:
                     raise DomainError(gettext("Pilih unit kerja."), field="unit_id")
             else:
-                employee = org_services.find_employee_by_nip(form.nip.data)
+                employee = form.employee.data
                 if employee is None:
-                    raise DomainError(gettext("Pegawai dengan NIP tersebut tidak ditemukan."), field="nip")
+                    raise DomainError(gettext("Pilih pegawai: ketik nama, NIP atau unit kerjanya."), field="employee")
             services.reopen_phase(current_user, phase, local_today(), form.until.data, form.reason.data,
                                   employee=employee, unit=unit)
         except DomainError as error:
             db.session.rollback()
-            _apply_domain_error(form, error)
+            _apply_domain_error(form, error, {"nip": "employee"})
         else:
             db.session.commit()
             flash(gettext("%(phase)s dibuka kembali.", phase=services.phase_label(phase)), "success")

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from portal.core.forms import FlaskForm
 from portal.core.ids import IdSelectField
 from portal.core.textlimits import MaxLength
+from portal.org.fields import PersonField
 from portal.progress.services import (
     EVIDENCE_TITLE_MAX,
     FEEDBACK_MAX,
@@ -51,8 +52,7 @@ class FeedbackForm(FlaskForm):
 
 
 class FeedbackRequestForm(FlaskForm):
-    asked_nip = StringField(_l("NIP pegawai yang dimintai (kosongkan untuk Pejabat Penilai Kinerja)"),
-                            validators=[Optional(), Length(max=30)])
+    asked = PersonField(_l("Pegawai yang dimintai (kosongkan untuk Pejabat Penilai Kinerja)"))
     message = TextAreaField(_l("Pesan"), validators=[Optional(), MaxLength(TEXT_MAX)])
     realisation_id = IdSelectField(_l("Tentang realisasi"))
     value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)

@@ -386,13 +386,18 @@ def request_feedback(skp_id: int):
     form = _request_form(view, formdata=request.form)
     if form.validate():
         try:
-            services.request_feedback(current_user, skp, asked_nip=form.asked_nip.data, message=form.message.data,
+            # The service takes the NIP: the picker's person (or nobody: the assessor) goes in by their NIP.
+            asked = form.asked.data
+            services.request_feedback(current_user, skp, asked_nip=asked.nip if asked else None,
+                                      message=form.message.data,
                                       realisation_id=form.realisation_id.data,
                                       value_code=form.value_code.data or None, now=utcnow())
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
             _apply_error(form, error)
+            if error.field == "asked_nip":
+                error.field = "asked"
         else:
             flash(gettext("Permintaan umpan balik terkirim."), "success")
             return _back_to_page(url_for("progress.skp_progress", skp_id=skp.id) + "#minta-umpan-balik")

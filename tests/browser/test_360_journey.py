@@ -92,7 +92,11 @@ def test_nominate_answer_decline_replace_self_assess_results(page, browser_login
     page.goto(url)
     expect(page.locator(".nom-problems")).to_contain_text("ditahan")
     page.get_by_role("link", name=re.compile(f"Ganti penilai {peers[1].full_name}")).click()
-    page.locator("#replace-form").get_by_label(re.compile("NIP")).fill(peers[3].nip)
+    combo = page.locator("#replace-form").get_by_role("combobox", name="Penilai pengganti")  # the people picker
+    combo.fill(peers[3].nip)
+    expect(page.locator("#replace-form").get_by_role("option")).to_have_count(1)
+    combo.press("ArrowDown")
+    combo.press("Enter")
     page.get_by_role("button", name="Undang pengganti").click()
     expect(page.locator("tr", has_text=peers[3].full_name)).to_contain_text("Diundang")
     _switch(page, browser_login, users[peers[2].id])

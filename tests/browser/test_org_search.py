@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portal.org.rules import format_nip
+
 pytestmark = pytest.mark.browser
 
 
@@ -80,9 +82,12 @@ def test_admin_creates_employee_with_inline_validation(page, browser_login, make
     expect(page.locator("#position_id option", has_text="Kepala Dinas Kesehatan")).to_have_count(0)
     page.locator("#position_id").select_option(label="Perawat Terampil")
 
-    page.locator("#superior_nip").fill(boss.nip)
-    page.locator("#email").click()
-    expect(page.locator("#field-superior_nip")).to_contain_text("Dr. Wulan Sari")
+    page.locator("#superior").press_sequentially("wulan", delay=30)  # the people picker: a part of the name
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(1)
+    page.locator("#superior").press("ArrowDown")
+    page.locator("#superior").press("Enter")
+    expect(page.locator("#field-superior")).to_contain_text("Dr. Wulan Sari")
+    expect(page.locator("#field-superior")).to_contain_text(format_nip(boss.nip))
 
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_role("heading", name="Dewi Lestari", level=1)).to_be_visible()

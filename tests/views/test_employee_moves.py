@@ -33,7 +33,7 @@ def _edit_form(employee: Employee, **extra) -> dict:
         "gender": employee.gender or "", "birth_date": employee.birth_date.isoformat(),
         "golongan_id": str(employee.golongan_id or ""), "unit_id": str(employee.unit_id),
         "position_id": str(employee.position_id or ""),
-        "superior_nip": employee.superior.nip if employee.superior else "", "assessor_nip": "",
+        "superior": employee.superior.nip if employee.superior else "", "assessor": "",
         "email": "", "phone": "", "version_id": str(employee.version_id), "effective_on": "",
     }
     data.update(extra)
@@ -49,7 +49,7 @@ def test_move_recorded_with_effective_date(client, login, world):
     staff = world["staff"]
     response = client.post(f"/pegawai/{staff.id}/ubah", data=_edit_form(
         staff, unit_id=str(world["new_unit"].id), position_id=str(world["new_pos"].id),
-        superior_nip=world["new_boss"].nip, effective_on="2026-07-01"))
+        superior=world["new_boss"].nip, effective_on="2026-07-01"))
     assert response.status_code == 302
     [move] = _moves()
     assert move.employee_id == staff.id and move.effective_on == dt.date(2026, 7, 1)
@@ -73,7 +73,7 @@ def test_edit_form_offers_the_effective_date(client, login, world):
 def test_superior_change_only_defaults_to_today(admin_today, client, login, world):
     login(world["admin"])
     staff = world["staff"]
-    client.post(f"/pegawai/{staff.id}/ubah", data=_edit_form(staff, superior_nip=world["new_boss"].nip))
+    client.post(f"/pegawai/{staff.id}/ubah", data=_edit_form(staff, superior=world["new_boss"].nip))
     [move] = _moves()
     assert move.effective_on == admin_today
     assert move.from_unit_id == move.to_unit_id == world["old_unit"].id

@@ -117,7 +117,8 @@ def test_request_flow_with_a_peer(client, login, world):
 
     login(world.u_owner)
     response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik",
-                           data={"asked_nip": world.peer.nip_display, "message": "Mohon masukan atas rekap ini",
+                           data={"asked": world.peer.nip_display, "asked_id": world.peer.id,  # as the picker posts
+                                 "message": "Mohon masukan atas rekap ini",
                                  "realisation_id": str(realisation.id)})
     assert response.status_code == 302
     feedback_request = db.session.scalar(select(FeedbackRequest))
@@ -146,9 +147,9 @@ def test_request_defaults_to_the_assessor_and_refuses_self(client, login, world)
     login(world.u_owner)
     assert client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"message": "Mohon arahan"}).status_code == 302
     assert db.session.scalar(select(FeedbackRequest.asked_id)) == world.assessor.id
-    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked_nip": world.owner.nip})
+    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": world.owner.nip})
     assert response.status_code == 422 and "diri sendiri" in response.get_data(as_text=True)
-    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked_nip": "199001012015011999"})
+    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": "199001012015011999"})
     assert response.status_code == 422 and "tidak ditemukan" in response.get_data(as_text=True)
     assert _count(FeedbackRequest) == 1
 
@@ -161,7 +162,7 @@ def test_only_owner_requests_feedback(client, login, world, who):
 
 def test_other_people_cannot_open_a_request(client, login, world):
     login(world.u_owner)
-    client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked_nip": world.peer.nip})
+    client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": world.peer.nip})
     feedback_request = db.session.scalar(select(FeedbackRequest))
     login(world.u_outsider)
     assert client.get(f"/umpan-balik/permintaan/{feedback_request.id}").status_code == 403

@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
 from portal import create_app
@@ -265,9 +264,6 @@ def test_posted_ids_in_feedback_forms_are_refused(client, login, monkeypatch, va
     assert INVALID in _refused(response)
 
 
-@pytest.mark.xfail(raises=(OverflowError, DataError), strict=False,
-                   reason="portal/assessment/nomination_views.py _rater_from() calls int(form.rater_id.data) and "
-                          "db.session.get(): owned by the 360 work in progress; parse it with portal.core.ids")
 @pytest.mark.parametrize("value", [str(2**31), str(2**63)])
 def test_posted_rater_id_of_a_nomination_is_refused(client, login, value):
     from tests.unit.test_nomination_services import build_world

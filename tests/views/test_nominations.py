@@ -61,7 +61,9 @@ def test_nominations_page_access(w, client, login, who, expected):
     ("assessor", 302), ("subject", 302), ("pegawai", 403), ("head", 403), ("admin", 403), ("auditor", 403)])
 def test_nominate_post_access(w, client, login, who, expected):
     login(_user(w, who))
-    response = client.post(_url(w) + "/undang", data={"nip": w.outsider.nip, "group": GROUP_OTHER})
+    # What the people picker posts: the chosen person's NIP in the text field and their id
+    response = client.post(_url(w) + "/undang", data={"rater": format_nip(w.outsider.nip), "rater_id": w.outsider.id,
+                                                      "group": GROUP_OTHER})
     assert response.status_code == expected
     rows = db.session.scalars(select(RaterNomination)).all()
     if expected == 302:
@@ -142,7 +144,7 @@ def test_team_counts_and_delegated_reports(w, client, login, make_employee):
 def test_assessor_nominates_by_nip_from_another_opd(w, client, login):
     login(w.u_assessor)
     nip = format_nip(w.outsider.nip)  # with spaces, as printed
-    response = client.post(_url(w) + "/undang", data={"nip": nip, "group": GROUP_OTHER})
+    response = client.post(_url(w) + "/undang", data={"rater": nip, "group": GROUP_OTHER})
     assert response.status_code == 302
     n = db.session.scalar(select(RaterNomination))
     assert (n.rater_id, n.group, n.status) == (w.outsider.id, GROUP_OTHER, NOMINATION_PREPARED)
@@ -163,14 +165,14 @@ def test_one_click_suggestion(w, client, login):
 def test_refusals_are_shown_and_change_nothing(w, client, login):
     login(w.u_assessor)
     _invite(w, w.peers[0])
-    response = client.post(_url(w) + "/undang", data={"nip": w.peers[0].nip, "group": GROUP_PEER})
+    response = client.post(_url(w) + "/undang", data={"rater": w.peers[0].nip, "group": GROUP_PEER})
     assert response.status_code == 422
     assert "sudah dinominasikan" in response.get_data(as_text=True)
-    response = client.post(_url(w) + "/undang", data={"nip": w.assessor.nip, "group": GROUP_PEER})
+    response = client.post(_url(w) + "/undang", data={"rater": w.assessor.nip, "group": GROUP_PEER})
     assert response.status_code == 422 and "tidak anonim" in response.get_data(as_text=True)
-    response = client.post(_url(w) + "/undang", data={"nip": w.subject.nip, "group": GROUP_PEER})
+    response = client.post(_url(w) + "/undang", data={"rater": w.subject.nip, "group": GROUP_PEER})
     assert response.status_code == 422
-    response = client.post(_url(w) + "/undang", data={"nip": "199901012020011999", "group": GROUP_PEER})
+    response = client.post(_url(w) + "/undang", data={"rater": "199901012020011999", "group": GROUP_PEER})
     assert response.status_code == 422 and "tidak ditemukan" in response.get_data(as_text=True)
     assert len(db.session.scalars(select(RaterNomination)).all()) == 1
 
@@ -198,8 +200,8 @@ def test_nomination_problems_are_warnings(w, client, login):
 
 def test_subject_proposes_and_assessor_decides(w, client, login):
     login(w.u_subject)
-    assert client.post(_url(w) + "/undang", data={"nip": w.peers[0].nip, "group": GROUP_PEER}).status_code == 302
-    assert client.post(_url(w) + "/undang", data={"nip": w.outsider.nip, "group": GROUP_OTHER}).status_code == 302
+    assert client.post(_url(w) + "/undang", data={"rater": w.peers[0].nip, "group": GROUP_PEER}).status_code == 302
+    assert client.post(_url(w) + "/undang", data={"rater": w.outsider.nip, "group": GROUP_OTHER}).status_code == 302
     a, b = db.session.scalars(select(RaterNomination).order_by(RaterNomination.id)).all()
     assert a.status == b.status == NOMINATION_PROPOSED
     assert client.post(f"/360/nominasi/{a.id}/setujui").status_code == 403  # not the subject's to decide
@@ -272,15 +274,15 @@ def test_replace_declined_rater(w, client, login):
     page = client.get(_url(w)).get_data(as_text=True)
     assert "Sedang tugas belajar" in page and f"/360/nominasi/{old.id}/ganti" in page
     assert client.get(f"/360/nominasi/{old.id}/ganti").status_code == 200
-    response = client.post(f"/360/nominasi/{old.id}/ganti", data={"nip": w.peers[0].nip})
+    response = client.post(f"/360/nominasi/{old.id}/ganti", data={"replacement": w.peers[0].nip})
     assert response.status_code == 422 and "sudah dinominasikan" in response.get_data(as_text=True)
-    response = client.post(f"/360/nominasi/{old.id}/ganti", data={"nip": w.peers[2].nip})
+    response = client.post(f"/360/nominasi/{old.id}/ganti", data={"replacement": w.peers[2].nip})
     assert response.status_code == 302
     db.session.refresh(old)
     new = db.session.get(RaterNomination, old.replaced_by_id)
     assert old.status == NOMINATION_REPLACED and new.rater_id == w.peers[2].id and new.group == GROUP_PEER
     login(w.u_subject)
-    assert client.post(f"/360/nominasi/{old.id}/ganti", data={"nip": w.peers[3].nip}).status_code == 403
+    assert client.post(f"/360/nominasi/{old.id}/ganti", data={"replacement": w.peers[3].nip}).status_code == 403
     login(w.u_subject)
     assert "Sedang tugas belajar" not in client.get(_url(w)).get_data(as_text=True)  # reasons are for the assessor
 

@@ -1,5 +1,5 @@
 """The nominations page in a real browser: the assessor lists suggested peers with one click each and sends the
-invitations, adds someone from another OPD by NIP, and the employee proposes a rater."""
+invitations, adds someone from another OPD by NIP (typed into the people picker), and the employee proposes a rater."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ def test_assessor_nominates_and_employee_proposes(page, browser_login):
     page.get_by_role("button", name="Kirim undangan (3 penilai)").click()
     expect(page.locator("tr", has_text=w.peers[0].full_name)).to_contain_text("Diundang")
 
-    page.get_by_label("NIP penilai").fill(w.outsider.nip)
+    picker = page.get_by_role("combobox", name="Penilai", exact=True)  # typed NIP, no option chosen: the server
+    picker.fill(w.outsider.nip)                                        # resolves it as without JavaScript
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(1)
+    picker.press("Escape")
     page.get_by_label("Kelompok penilai").select_option("lainnya")
     page.locator(".nom-add").get_by_role("button", name="Undang").click()
     expect(page.locator("tr", has_text=w.outsider.full_name)).to_contain_text("Belum dikirim")
@@ -52,7 +55,10 @@ def test_assessor_nominates_and_employee_proposes(page, browser_login):
     page.get_by_role("button", name="Keluar").click()
     browser_login(w.u_subject.username)
     page.goto(url)
-    page.get_by_label("NIP penilai").fill(w.peers[3].nip)
+    picker = page.get_by_role("combobox", name="Penilai", exact=True)
+    picker.fill(w.peers[3].nip)
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(1)
+    picker.press("Escape")
     page.get_by_label("Kelompok penilai").select_option("rekan")
     page.locator(".nom-add").get_by_role("button", name="Usulkan").click()
     expect(page.locator("tr", has_text=w.peers[3].full_name)).to_contain_text("Diusulkan")

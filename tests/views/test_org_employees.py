@@ -132,7 +132,7 @@ def _form(w, **extra):
     gol = db.session.scalar(select(Golongan).where(Golongan.code == "III/b"))
     data = {"nip": "19860926 201505 2 001", "kind": "PNS", "nama": "Dewi Lestari", "gelar_belakang": "S.Pd.",
             "unit_id": str(w.sub.id), "position_id": str(w.staff_position.id), "golongan_id": str(gol.id),
-            "superior_nip": format_nip(w.head.nip), "gender": "", "birth_date": "", "email": "dewi@contoh.go.id"}
+            "superior": format_nip(w.head.nip), "gender": "", "birth_date": "", "email": "dewi@contoh.go.id"}
     data.update(extra)
     return data
 
@@ -161,7 +161,7 @@ def test_create_employee_htmx_gets_hx_redirect(client, login, org_world):  # noq
     ({"gender": "L"}, "Jenis kelamin tidak sesuai dengan NIP"),
     ({"birth_date": "1986-09-27"}, "Tanggal lahir tidak sesuai dengan NIP"),
     ({"nama": ""}, "Nama wajib diisi"),
-    ({"superior_nip": "19000101 192001 1 001"}, "tidak ditemukan"),
+    ({"superior": "19000101 192001 1 001"}, "tidak ditemukan"),
     ({"kind": "PPPK"}, "Golongan tidak sesuai"),
 ])
 def test_create_employee_invalid(client, login, org_world, extra, message):  # noqa: F811
@@ -197,8 +197,10 @@ def _edit_form(employee: Employee, **extra) -> dict:
         "birth_date": employee.birth_date.isoformat() if employee.birth_date else "",
         "golongan_id": str(employee.golongan_id or ""), "unit_id": str(employee.unit_id),
         "position_id": str(employee.position_id or ""),
-        "superior_nip": employee.superior.nip if employee.superior else "",
-        "assessor_nip": employee.delegated_assessor.nip if employee.delegated_assessor else "",
+        # as the people picker posts them: the chosen person's NIP and id
+        "superior": employee.superior.nip if employee.superior else "", "superior_id": str(employee.superior_id or ""),
+        "assessor": employee.delegated_assessor.nip if employee.delegated_assessor else "",
+        "assessor_id": str(employee.assessor_id or ""),
         "email": employee.email or "", "phone": employee.phone or "", "version_id": str(employee.version_id),
     }
     data.update(extra)
@@ -236,7 +238,7 @@ def test_optimistic_locking_second_edit_refused(client, login, org_world):  # no
 def test_superior_cycle_refused(client, login, org_world):  # noqa: F811
     _admin(client, login, org_world)
     head = org_world.head
-    response = client.post(f"/pegawai/{head.id}/ubah", data=_edit_form(head, superior_nip=org_world.staff.nip))
+    response = client.post(f"/pegawai/{head.id}/ubah", data=_edit_form(head, superior=org_world.staff.nip))
     assert response.status_code == 422
     assert "lingkaran" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -246,7 +248,7 @@ def test_superior_cycle_refused(client, login, org_world):  # noqa: F811
 def test_self_as_superior_refused(client, login, org_world):  # noqa: F811
     _admin(client, login, org_world)
     staff = org_world.staff
-    response = client.post(f"/pegawai/{staff.id}/ubah", data=_edit_form(staff, assessor_nip=format_nip(staff.nip)))
+    response = client.post(f"/pegawai/{staff.id}/ubah", data=_edit_form(staff, assessor=format_nip(staff.nip)))
     assert response.status_code == 422
     assert "dirinya sendiri" in response.get_data(as_text=True)
 
@@ -284,17 +286,17 @@ def test_validate_nip_field_fragment_with_prefill(client, login, org_world):  # 
     assert "NIP harus 18 angka" in bad and 'aria-invalid="true"' in bad
 
 
-def test_validate_superior_shows_name_or_error(client, login, org_world):  # noqa: F811
+def test_edit_form_shows_the_chosen_superior(client, login, org_world):  # noqa: F811
+    """The superior is chosen with the people picker (checked on saving: see the cycle and self tests); the form
+    shows who is chosen, by name, NIP, jabatan and unit, and only the NIP has an inline check."""
     _admin(client, login, org_world)
-    ok = client.post("/pegawai/validasi/superior_nip", data={"superior_nip": format_nip(org_world.head.nip)},
-                     headers=HX).get_data(as_text=True)
-    assert "Hartono" in ok and "Kepala Dinas Pendidikan" in ok
-    cycle = client.post(f"/pegawai/validasi/superior_nip?employee_id={org_world.head.id}",
-                        data={"superior_nip": org_world.staff.nip}, headers=HX).get_data(as_text=True)
-    assert "lingkaran" in cycle
-    missing = client.post("/pegawai/validasi/assessor_nip", data={"assessor_nip": "19000101 192001 1 001"},
-                          headers=HX).get_data(as_text=True)
-    assert "tidak ditemukan" in missing
+    page = client.get(f"/pegawai/{org_world.staff.id}/ubah").get_data(as_text=True)
+    chosen = page[page.index('id="field-superior"'):page.index('id="field-assessor"')]
+    assert "Hartono" in chosen and "Kepala Dinas Pendidikan" in chosen and format_nip(org_world.head.nip) in chosen
+    assert f'name="superior_id" value="{org_world.head.id}"' in chosen
+    assert 'name="assessor_id" value=""' in page  # no delegate: not the superior again
+    assert client.post("/pegawai/validasi/superior_nip", data={"superior_nip": org_world.head.nip},
+                       headers=HX).status_code == 404
 
 
 def test_position_options_follow_unit(client, login, org_world):  # noqa: F811

@@ -204,7 +204,7 @@ def test_reopen_for_an_employee_by_nip(client, login, users, period):
     form = client.get(f"/periode/fase/{phase.id}/buka-ulang").get_data(as_text=True)
     assert "Buka kembali: Perencanaan" in form and "31 Januari 2026" in form
     response = client.post(f"/periode/fase/{phase.id}/buka-ulang", data={
-        "target": "pegawai", "nip": employee.nip_display, "until": "2026-02-20", "reason": "Cuti sakit"})
+        "target": "pegawai", "employee": employee.nip_display, "until": "2026-02-20", "reason": "Cuti sakit"})
     assert response.status_code == 302
     assert services.phase_open_for(phase, employee, TODAY)
     body = client.get(f"/periode/{period.id}").get_data(as_text=True)
@@ -234,17 +234,18 @@ def test_reopen_for_a_unit_htmx_and_end_it(client, login, users, period, make_em
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"target": "pegawai", "nip": "", "until": "2026-02-20", "reason": "x"},
-     "Pegawai dengan NIP tersebut tidak ditemukan."),
+    ({"target": "pegawai", "employee": "", "until": "2026-02-20", "reason": "x"}, "Pilih pegawai"),
+    ({"target": "pegawai", "employee": "19000101 192001 1 001", "until": "2026-02-20", "reason": "x"},
+     "tidak ditemukan"),
     ({"target": "unit", "unit_id": "", "until": "2026-02-20", "reason": "x"}, "Pilih unit kerja."),
-    ({"target": "pegawai", "nip": "NIP", "until": "2026-02-20", "reason": ""}, "Alasan wajib diisi."),
-    ({"target": "pegawai", "nip": "NIP", "until": "2026-02-01", "reason": "x"}, "tidak boleh sebelum hari ini"),
+    ({"target": "pegawai", "employee": "NIP", "until": "2026-02-20", "reason": ""}, "Alasan wajib diisi."),
+    ({"target": "pegawai", "employee": "NIP", "until": "2026-02-01", "reason": "x"}, "tidak boleh sebelum hari ini"),
 ])
 def test_reopen_invalid(client, login, users, period, data, message):
     login(users["admin"])
     phase = _phase(period, "perencanaan")
-    if data.get("nip") == "NIP":
-        data = {**data, "nip": users["employee"].nip}
+    if data.get("employee") == "NIP":
+        data = {**data, "employee": users["employee"].nip}
     response = client.post(f"/periode/fase/{phase.id}/buka-ulang", data=data, headers=HX)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(PhaseReopening)) == 0
@@ -254,7 +255,7 @@ def test_reopen_an_open_phase_is_refused(client, login, users, period):
     login(users["admin"])
     phase = _phase(period, "pelaksanaan")
     response = client.post(f"/periode/fase/{phase.id}/buka-ulang", data={
-        "target": "pegawai", "nip": users["employee"].nip, "until": "2026-02-20", "reason": "x"})
+        "target": "pegawai", "employee": users["employee"].nip, "until": "2026-02-20", "reason": "x"})
     assert response.status_code == 422 and "belum ditutup" in response.get_data(as_text=True)
 
 
