@@ -471,7 +471,8 @@ class DemoBuilder:
                     self.result.employees[head.key] = leader
         if spec.principal is not None:
             principal_spec = spec.principal
-            position = self.add_position(unit, principal_spec.position, principal_spec.type_code)
+            # The principal is a JF Guru who leads the school as a tugas tambahan: the school's head position.
+            position = self.add_position(unit, principal_spec.position, principal_spec.type_code, is_head=True)
             principal = self.add_employee(unit, position, principal_spec.type_code, principal_spec.profile, boss)
             for key in principal_spec.keys:
                 self.result.employees[key] = principal

@@ -660,12 +660,27 @@ def _squash(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name_key(value))
 
 
+# A functional position that leads its unit as a tugas tambahan, the way SIASN writes a school principal (a JF
+# Guru) or a Puskesmas head (a JF Dokter): "Guru Ahli Madya (Kepala Sekolah)", "Guru Ahli Muda dengan tugas
+# tambahan sebagai Kepala Sekolah", "Guru Ahli Madya / Kepala Sekolah".
+_ADDITIONAL_DUTY = re.compile(r"\(([^()]+)\)\s*$|tugas\s+tambahan\s+(?:sebagai\s+)?(.+)$|\s/\s*([^/]+)$", re.IGNORECASE)
+
+
 def looks_like_head(jabatan: str, unit_name: str, unit_kind: str) -> bool:
     """Whether a jabatan the import creates leads its unit (Position.is_head), read from the names alone:
     "Kepala Dinas Pendidikan" in "Dinas Pendidikan", "Kepala Sub Bagian Umum" in "Subbagian Umum", "Kepala
-    Sekolah" in an SD, "Camat Kota" in "Kecamatan Kota". Anything else (a Kepala Seksi placed in the Dinas
-    itself, a Kasubag with no unit of its own) stays a staff position; the admin can mark heads by hand."""
-    title = _squash(_ACTING.sub("", clean_text(jabatan)))
+    Sekolah" in an SD, "Camat Kota" in "Kecamatan Kota", and a JF whose tugas tambahan is that title ("Guru Ahli
+    Madya (Kepala Sekolah)" in an SD). Anything else (a Kepala Seksi placed in the Dinas itself, a Kasubag with no
+    unit of its own) stays a staff position; the admin can mark heads by hand."""
+    name = _ACTING.sub("", clean_text(jabatan))
+    duty = _ADDITIONAL_DUTY.search(name)
+    if duty and _names_the_head(next(part for part in duty.groups() if part), unit_name, unit_kind):
+        return True
+    return _names_the_head(name, unit_name, unit_kind)
+
+
+def _names_the_head(jabatan: str, unit_name: str, unit_kind: str) -> bool:
+    title = _squash(_ACTING.sub("", jabatan.strip()))
     unit = _squash(unit_name)
     if not title or not unit:
         return False

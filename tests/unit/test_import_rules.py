@@ -337,6 +337,12 @@ def test_guess_mapping_prefers_strong_names_over_weak_synonyms():
     ("Lurah Sukamaju", "Kelurahan Sukamaju", "kelurahan", True),
     ("Sekretaris Daerah", "Sekretariat Daerah", "opd", True),
     ("Inspektur", "Inspektorat", "opd", True),
+    # A JF who leads the unit as a tugas tambahan, as SIASN writes it.
+    ("Guru Ahli Madya (Kepala Sekolah)", "SD Negeri 1 Contoh", "sekolah", True),
+    ("Guru Ahli Muda dengan tugas tambahan sebagai Kepala Sekolah", "SMP Negeri 1 Contoh", "sekolah", True),
+    ("Guru Ahli Madya / Kepala Sekolah", "SD Negeri 2 Contoh", "sekolah", True),
+    ("Dokter Ahli Madya (Kepala Puskesmas)", "Puskesmas Kota", "puskesmas", True),
+    ("Plt. Guru Ahli Madya (Kepala SD Negeri 2 Contoh)", "SD Negeri 2 Contoh", "sekolah", True),
     # Not heads: another unit's title, staff, the head's deputy, an empty name.
     ("Kepala Seksi Kurikulum", "Dinas Pendidikan", "opd", False),
     ("Kepala Bidang Pembinaan SD", "Dinas Pendidikan", "opd", False),
@@ -344,6 +350,9 @@ def test_guess_mapping_prefers_strong_names_over_weak_synonyms():
     ("Sekretaris Kecamatan", "Kecamatan Kota", "kecamatan", False),
     ("Kepala Sekolah", "Bidang Pembinaan SD", "bidang", False),
     ("Guru Kelas", "SD Negeri 1 Contoh", "sekolah", False),
+    ("Guru Ahli Madya (Wali Kelas)", "SD Negeri 1 Contoh", "sekolah", False),
+    ("Guru Ahli Madya (Kepala Sekolah)", "Bidang Pembinaan SD", "bidang", False),
+    ("Guru Ahli Pertama (Kepala Perpustakaan)", "SD Negeri 1 Contoh", "sekolah", False),
     ("Pengelola Data", "Bidang Pembinaan SD", "bidang", False),
     ("Kepala", "Dinas Pendidikan", "opd", False),
     ("", "Dinas Pendidikan", "opd", False),
