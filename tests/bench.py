@@ -9,7 +9,8 @@ At the largest size the pages are then also served by waitress (the settings of 
 process) and driven by 16 keep-alive connections for a few seconds each, next to a bare Flask page (one
 template, no database: tests/bare_app.py) served the same way: requests per second and the share of the bare
 page's throughput. A line starting with FLAG names every page over a budget of issue 9: a median over 5 ms at
-20,000 employees, under 5 % of the bare page's throughput, or over 150 KB.
+20,000 employees (of CPU time, which other processes on a shared machine do not inflate; elapsed time is shown
+too), under 5 % of the bare page's throughput, or over 150 KB.
 
     python -m tests.bench                     # 200 and 20000 employees
     python -m tests.bench --sizes 200 5000 --runs 10 --throughput-seconds 0   # no waitress run
@@ -49,6 +50,7 @@ class Result:
     page: str
     size: int
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # CPU time of this process: what other processes do not inflate
     queries: int | None = None
     status: str = ""  # "" when measured, else why not ("404", "error: …")
     size_bytes: int = 0
@@ -62,15 +64,19 @@ class Result:
 
     def row(self) -> str:
         if not self.ok:
-            return f"| {self.page} | {self.size:,} | n/a ({self.status}) | n/a | n/a | n/a |"
+            return f"| {self.page} | {self.size:,} | n/a ({self.status}) | n/a | n/a | n/a | n/a |"
         ordered = sorted(self.times_ms)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        return (f"| {self.page} | {self.size:,} | {self.median:.1f} | {p95:.1f} | "
+        return (f"| {self.page} | {self.size:,} | {self.median:.1f} | {p95:.1f} | {self.cpu:.1f} | "
                 f"{self.queries} | {self.size_bytes / 1024:.0f} |")
 
     @property
     def median(self) -> float:
         return statistics.median(self.times_ms) if self.times_ms else 0.0
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_ms) if self.cpu_ms else 0.0
 
 
 def build_app(folder: Path, size: int):
@@ -220,9 +226,10 @@ def measure(app, user_id: str, url: str, label: str, size: int, runs: int) -> Re
         started = time.perf_counter()
         for i in range(runs):
             with count_queries(engine) as counter:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 result.times_ms.append((time.perf_counter() - t0) * 1000)
+                result.cpu_ms.append((time.process_time() - c0) * 1000)
             if response.status_code != 200:
                 result.status = str(response.status_code)
                 return result
@@ -357,8 +364,8 @@ def run(sizes: list[int], runs: int, throughput_seconds: float = 3.0) -> int:
             shutil.rmtree(folder, ignore_errors=True)
 
     print()
-    print("| page | employees | median ms | p95 ms | queries | KB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| page | employees | median ms | p95 ms | CPU ms (median) | queries | KB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for label in labels:
         for result in results:
             if result.page == label:
@@ -380,8 +387,10 @@ def run(sizes: list[int], runs: int, throughput_seconds: float = 3.0) -> int:
         if not result.ok:
             continue
         reasons = []
-        if result.size == largest and result.median > MEDIAN_BUDGET_MS:
-            reasons.append(f"median {result.median:.1f} ms at {largest:,} employees (budget {MEDIAN_BUDGET_MS:.0f} ms)")
+        # The budget is on server time; CPU time is what other processes on a shared machine do not inflate.
+        if result.size == largest and result.cpu > MEDIAN_BUDGET_MS:
+            reasons.append(f"median {result.cpu:.1f} ms CPU ({result.median:.1f} ms elapsed) at {largest:,} employees "
+                           f"(budget {MEDIAN_BUDGET_MS:.0f} ms)")
         if result.size_bytes > SIZE_BUDGET:
             reasons.append(f"{result.size_bytes / 1024:.0f} KB at {result.size:,} employees "
                            f"(budget {SIZE_BUDGET // 1024} KB)")
