@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.forms import FlaskForm
+from portal.core.textlimits import MaxLength
 from portal.dialog import rules
 from portal.dialog.services import ACTION_LABELS, COACHING_LABELS, KIND_LABELS, LINK_MAX, NOTES_MAX, PLACE_MAX, TEXT_MAX
 from portal.org.fields import PersonField
@@ -65,12 +66,12 @@ class PointForm(FlaskForm):
 class NotesForm(FlaskForm):
     version = HiddenField()
     notes = TextAreaField(_l("Catatan sesi (dilihat kedua pihak)"),
-                          validators=[Optional(), Length(max=NOTES_MAX, message=_MAX)])
+                          validators=[Optional(), MaxLength(NOTES_MAX, message=_MAX)])
 
 
 class PrivateNoteForm(FlaskForm):
     private_note = TextAreaField(_l("Catatan pribadi penilai (tidak pernah dilihat pegawai)"),
-                                 validators=[Optional(), Length(max=NOTES_MAX, message=_MAX)])
+                                 validators=[Optional(), MaxLength(NOTES_MAX, message=_MAX)])
 
 
 class ActionForm(FlaskForm):

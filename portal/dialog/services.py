@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.core.audit import record
 from portal.core.errors import DomainError, check_version
+from portal.core.textlimits import normalise
 from portal.dialog import permissions as perms
 from portal.dialog import rules
 from portal.dialog.models import (
@@ -56,7 +57,7 @@ COACHING_LABELS = {rules.COACHING: _l("Coaching"), rules.MENTORING: _l("Mentorin
 
 
 def _text(value: str | None, field_name: str, label: str, maximum: int = TEXT_MAX, required: bool = True) -> str:
-    value = (value or "").strip()
+    value = normalise(value).strip()  # a line break counts once, as in the browser's maxlength; never cut
     if required and not value:
         raise DomainError(gettext("%(label)s wajib diisi.", label=label), field=field_name)
     if len(value) > maximum:

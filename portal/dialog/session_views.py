@@ -308,8 +308,9 @@ def save_notes(session_id: int):
     form = NotesForm()
     autosave = request.form.get("action") == "autosave" and is_fragment_request()
     if not form.validate():
-        if autosave:
-            return render("dialog/_notes_status.html", status=422, error=" ".join(form.notes.errors))
+        if autosave:  # the typed text stays in the page; the message goes to the field's slot too
+            return render("dialog/_notes_status.html", status=422, error=" ".join(form.notes.errors),
+                          field_error=" ".join(form.notes.errors))
         return render(*SESSION, status=422, **_context(session, notes_form=form))
     try:
         services.save_notes(current_user, session, form.notes.data, now=utcnow(), version=form.version.data)
@@ -317,11 +318,11 @@ def save_notes(session_id: int):
         db.session.rollback()
         if autosave:
             return render("dialog/_notes_status.html", status=409 if isinstance(error, StaleVersionError) else 422,
-                          error=error.message)
+                          error=error.message, field_error=error.message if error.field == "notes" else "")
         return _refused(session_id, error, notes_form=form)
     db.session.commit()
     if autosave:
-        return render("dialog/_notes_status.html", version=session.version_id)
+        return render("dialog/_notes_status.html", version=session.version_id, field_error="")
     return _done(session, gettext("Catatan sesi disimpan."))
 
 

@@ -39,9 +39,9 @@ PROGRESS_TODAY = dt.date(2026, 4, 8)  # the Triwulan I window of the progress wo
 
 
 def too_long(limit: int) -> str:
-    """A text of limit + 250 characters with line breaks (a browser sends them as CR LF)."""
-    line = "Uraian panjang yang melampaui batas karakter.\r\n"
-    return (line * (limit // len(line) + 10))[: limit + 250]
+    """A text 250 characters over the limit as the browser counts it, with line breaks sent as CR LF."""
+    line = "Uraian panjang yang melampaui batas karakter.\n"
+    return (line * (limit // len(line) + 10))[: limit + 250].replace("\n", "\r\n")
 
 
 def limit_message(limit: int) -> str:
@@ -183,6 +183,29 @@ def test_the_lampiran_autosave_saves_the_valid_texts_and_marks_the_long_one(clie
     skp = db.session.get(Skp, skp.id)
     assert (skp.resources, skp.reporting_scheme, skp.consequences) == ("", "Laporan bulanan", "Teguran")
     assert f'value="{skp.version_id}" class="skp-version"' in html
+
+
+def test_the_dialog_notes_autosave_marks_the_long_text_at_the_field(client, login):
+    from portal.dialog import services as dialog_services
+    from portal.dialog.models import DialogSession
+    from tests.views import test_dialog
+
+    w = test_dialog.build()
+    session = test_dialog._session(w, client, login)
+    assessor = test_dialog._c(login, client, w.users[w.assessor.id])
+    url = f"/dialog/{session.id}/catatan"
+    response = assessor.post(url, headers=HX, data={"notes": too_long(dialog_services.NOTES_MAX),
+                                                    "version": session.version_id, "action": "autosave"})
+    html = body(response)
+    assert response.status_code == 422 and "<html" not in html
+    assert re.search(r'id="notes-error" data-error-for="notes" hx-swap-oob="true">Paling banyak '
+                     + str(dialog_services.NOTES_MAX), html)
+    db.session.expire_all()
+    assert db.session.get(DialogSession, session.id).notes in ("", None)
+    response = assessor.post(url, headers=HX, data={"notes": "Dibahas", "version": session.version_id,
+                                                    "action": "autosave"})
+    assert response.status_code == 200
+    assert 'id="notes-error" data-error-for="notes" hx-swap-oob="true"></small>' in body(response)  # cleared
 
 
 # ---------------------------------------------------------------------------------------------------------
