@@ -17,6 +17,16 @@ from portal.assessment.models import (  # noqa: F401
 )
 from portal.auth.models import LoginAttempt, User  # noqa: F401
 from portal.core.audit import AuditLog  # noqa: F401
+from portal.development.models import (  # noqa: F401
+    ActivityType,
+    Competency,
+    CompetencyAssessment,
+    CompetencyRating,
+    CompetencyStandard,
+    DevelopmentCertificate,
+    DevelopmentItem,
+    DevelopmentPlan,
+)
 from portal.dialog.models import (  # noqa: F401
     CoachingMeeting,
     CoachingRecord,
