@@ -370,7 +370,7 @@ def seed_scale_cycle(today: dt.date, *, quarters: int = 2) -> dict:
     """Bulk data for benchmarks: a period of ``today``'s year (if missing) and an approved SKP for every active
     employee without one (2 RHK Utama linked to the superior's first RHK, 2 indicators each), with realisation
     for the first ``quarters`` quarters. Core bulk inserts with explicit ids: 20,000 employees take seconds."""
-    from sqlalchemy import func, insert
+    from sqlalchemy import func, insert, text
 
     from portal.progress.models import Realisation
     from portal.skp.berakhlak import CODES
@@ -438,6 +438,11 @@ def seed_scale_cycle(today: dt.date, *, quarters: int = 2) -> dict:
                          (Indicator, indicators), (Realisation, realisations)):
         for start in range(0, len(batch), 5000):
             db.session.execute(insert(model), batch[start:start + 5000])
+        if batch and db.session.get_bind().dialect.name == "postgresql":
+            # Explicit ids leave PostgreSQL's sequence behind: the next ordinary insert would reuse an id.
+            table = model.__tablename__
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
     db.session.flush()
     return {"period_id": period.id, "skps": len(skps), "realisations": len(realisations)}
 
