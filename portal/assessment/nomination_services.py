@@ -591,6 +591,32 @@ def reports_filter(assessor_id: int):
                     and_(Employee.assessor_id.is_(None), Employee.superior_id == assessor_id)))
 
 
+def proposals_waiting_count_stmt(assessor_id, today):
+    """How many raters proposed by this assessor's reports wait for the assessor's decision, in windows that can
+    still change (not closed yet, or reopened for the employee or a unit above them: window_editable), as a count
+    query (the menu builds it once with bind parameters)."""
+    from sqlalchemy.orm import aliased
+
+    from portal.periods.models import PhaseReopening
+
+    subject_unit, reopened_unit = aliased(Unit), aliased(Unit)
+    reopened = (
+        select(PhaseReopening.id)
+        .outerjoin(reopened_unit, reopened_unit.id == PhaseReopening.unit_id)
+        .where(PhaseReopening.phase_id == RaterNomination.phase_id, PhaseReopening.until >= today,
+               or_(PhaseReopening.employee_id == Employee.id, subject_unit.path.startswith(reopened_unit.path)))
+        .exists()
+    )
+    return (
+        select(func.count(RaterNomination.id))
+        .join(Employee, Employee.id == RaterNomination.subject_id)
+        .outerjoin(subject_unit, subject_unit.id == Employee.unit_id)
+        .join(PeriodPhase, PeriodPhase.id == RaterNomination.phase_id)
+        .where(RaterNomination.status == NOMINATION_PROPOSED, reports_filter(assessor_id),
+               or_(PeriodPhase.closes_on >= today, reopened))
+    )
+
+
 def _paginate_employees(stmt, number: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     number = min(max(1, number), max(1, -(-total // per_page)))

@@ -326,8 +326,8 @@ def remind(subject_id: int, phase_id: int):
 @login_required
 def team():
     """The signed-in assessor's reports (direct and delegated) with nomination counts per evaluation window."""
-    if current_user.employee_id is None:
-        abort(403)
+    if not org_perms.is_assessor(current_user):
+        abort(403)  # nobody to assess: the menu has no "Umpan Balik 360 Tim" either
     period = period_services.current_period(local_today())
     phases = common.windows(period) if period else []
     page = services.team_page(current_user.employee_id, phases, page_number())

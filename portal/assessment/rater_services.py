@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.assessment import common, rules
 from portal.assessment.models import (
@@ -40,6 +41,7 @@ from portal.core import audit, request_cache
 from portal.core.errors import DomainError
 from portal.core.textlimits import clean_text, length_error, normalise
 from portal.extensions import db
+from portal.org.models import Employee
 from portal.skp.berakhlak import BERAKHLAK
 
 COMMENT_MAX = 2000  # each of the two comments ("keep", "improve")
@@ -364,7 +366,8 @@ def task_ids(secret: str, rater_id: int, today: dt.date) -> tuple[list[int], lis
     open_ids = [i for i, close, _reopened in waiting if close >= today]
     closed = [i for i, close, reopened in waiting if close < today and reopened]
     if closed:
-        late = list(db.session.scalars(select(RaterNomination).where(RaterNomination.id.in_(closed))))
+        late = list(db.session.scalars(select(RaterNomination).where(RaterNomination.id.in_(closed)).options(
+            joinedload(RaterNomination.phase), joinedload(RaterNomination.subject).joinedload(Employee.unit))))
         reopened = reopened_until(((n.phase, n.subject) for n in late), today)
         open_ids += [n.id for n in late if (n.phase_id, n.subject_id) in reopened]
     opened = set(open_ids)

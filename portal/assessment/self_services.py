@@ -128,6 +128,40 @@ def open_window_ids(phases: list[PeriodPhase], employee: Employee, today: dt.dat
     return result
 
 
+def pending_windows(employee: Employee, period: Period, today: dt.date) -> list[PeriodPhase]:
+    """The evaluation windows open for the employee today whose self-assessment is not submitted yet (the
+    dashboard's list and the menu's count; three queries at most)."""
+    windows = common.windows(period)
+    open_ids = open_window_ids(windows, employee, today)
+    opened = [w for w in windows if w.id in open_ids]
+    states = self_assessments_of(employee, opened)
+    return [w for w in opened if state_of(states.get(w.id)) != SELF_SUBMITTED]
+
+
+def pending_count_stmt(employee_id, period_id, today):
+    """pending_windows as one count query (the menu builds it once with bind parameters): windows of the period
+    open for the employee today - inside their dates, or reopened for them or a unit above them - whose
+    self-assessment is not submitted."""
+    from sqlalchemy.orm import aliased
+
+    from portal.org.models import Unit
+
+    own_unit, reopened_unit = aliased(Unit), aliased(Unit)
+    own_path = (select(own_unit.path).join(Employee, Employee.unit_id == own_unit.id)
+                .where(Employee.id == employee_id).scalar_subquery())
+    reopened = (select(PhaseReopening.id).outerjoin(reopened_unit, reopened_unit.id == PhaseReopening.unit_id)
+                .where(PhaseReopening.phase_id == PeriodPhase.id, PhaseReopening.until >= today,
+                       or_(PhaseReopening.employee_id == employee_id, own_path.startswith(reopened_unit.path)))
+                .exists())
+    submitted = (select(SelfAssessment.id)
+                 .where(SelfAssessment.phase_id == PeriodPhase.id, SelfAssessment.employee_id == employee_id,
+                        SelfAssessment.status == SELF_SUBMITTED)
+                 .exists())
+    return select(func.count(PeriodPhase.id)).where(
+        PeriodPhase.period_id == period_id, PeriodPhase.kind.in_(common.WINDOW_KINDS), PeriodPhase.opens_on <= today,
+        or_(PeriodPhase.closes_on >= today, reopened), ~submitted)
+
+
 def state_of(sa: SelfAssessment | None) -> str:
     return sa.status if sa is not None else STATE_NOT_STARTED
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, request
 from sqlalchemy import func, select
 
-from portal.audit import labels
+from portal.audit import labels, navigation
 from portal.core.audit import AuditLog
 from portal.core.htmx import is_fragment_request, render
 from portal.core.pagination import paginate
@@ -16,6 +16,7 @@ from portal.core.permissions import reader_required
 from portal.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp.record_once(navigation.register)  # the menu entries of this area
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
 import portal.auth.loader  # noqa: F401  (registers the user loader)
-from portal.auth import services
+from portal.auth import navigation, services
 from portal.auth.forms import BulkIssueForm, ChangePasswordForm, EmptyForm, LoginForm, RoleForm
 from portal.auth.models import ROLES, User
 from portal.core.errors import DomainError
@@ -28,6 +28,7 @@ from portal.org.models import Employee, Unit
 from portal.org.rules import normalize_nip
 
 bp = Blueprint("auth", __name__)
+bp.record_once(navigation.register)  # the menu entries of this area
 
 # Session keys holding the token of this admin's server-side file of initial passwords (bulk issue, one reset).
 ISSUED_KEY = "issued_passwords"

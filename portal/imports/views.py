@@ -18,11 +18,12 @@ from portal.core.htmx import invalid, redirect_to, render
 from portal.core.pagination import paginate
 from portal.core.permissions import admin_required, reader_required
 from portal.extensions import db
-from portal.imports import export, services
+from portal.imports import export, navigation, services
 from portal.imports.forms import FIELD_LABELS, REQUIRED_FIELDS, EmptyForm, UploadForm, mapping_form, mapping_from_form
 from portal.imports.models import OUTCOMES, STATUS_COMMITTED, STATUS_LABELS, STATUS_UPLOADED, ImportBatch
 
 bp = Blueprint("imports", __name__, url_prefix="/impor")
+bp.record_once(navigation.register)  # the menu entries of this area
 
 OUTCOME_LABELS = {
     "create": _l("Baru"),

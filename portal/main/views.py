@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal.assessment import common, rater_services, self_services
-from portal.assessment.models import SELF_SUBMITTED
+from portal.assessment import rater_services, self_services
 from portal.core.htmx import render
 from portal.core.timeutil import local_today
 from portal.extensions import db
+from portal.main import navigation
 from portal.org import permissions as org_perms
 from portal.org.models import Employee, Unit
 from portal.periods import rules as period_rules
@@ -18,6 +18,7 @@ from portal.periods.models import PHASE_PLANNING
 from portal.skp import flow
 
 bp = Blueprint("main", __name__)
+bp.record_once(navigation.register)  # the menu entries of this area
 
 
 def _safe_next(target: str | None) -> str:
@@ -72,13 +73,8 @@ def _skp_team_panel(me: Employee, period) -> dict | None:
 def _assessment_panel(me: Employee, period) -> dict:
     """Open evaluation windows for my self-assessment, and 360 requests waiting for my answer."""
     today = local_today()
-    windows = common.windows(period)
-    open_ids = self_services.open_window_ids(windows, me, today)
-    states = self_services.self_assessments_of(me, [w for w in windows if w.id in open_ids])
-    pending = [w for w in windows if w.id in open_ids
-               and self_services.state_of(states.get(w.id)) != SELF_SUBMITTED]
     return {
-        "self_windows": pending,
+        "self_windows": self_services.pending_windows(me, period, today),
         "tasks": rater_services.open_task_count(current_app.config["SECRET_KEY"], me.id, today),
     }
 

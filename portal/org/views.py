@@ -23,8 +23,8 @@ from portal.core.ids import query_id
 from portal.core.pagination import page_number, paginate
 from portal.core.permissions import admin_required, reader_required
 from portal.extensions import db
+from portal.org import navigation, services
 from portal.org import permissions as perms
-from portal.org import services
 from portal.org.forms import (
     ActingForm,
     EmployeeForm,
@@ -37,6 +37,7 @@ from portal.org.forms import (
 from portal.org.models import ActingAssignment, Employee, Golongan, Position, PositionType, Unit
 
 bp = Blueprint("org", __name__)
+bp.record_once(navigation.register)  # the menu entries of this area
 
 STATUSES = ("aktif", "nonaktif", "semua")
 INDENT = "\u2003"  # an em space per level: indentation inside <option>, which takes no markup
@@ -1011,6 +1012,8 @@ def chart():
 @bp.get("/tim")
 @login_required
 def my_team():
+    if not perms.is_assessor(current_user):
+        abort(403)  # nobody to assess: the menu has no "Tim Saya" either
     me_id = current_user.employee_id
     page = None
     if me_id is not None:

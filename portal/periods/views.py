@@ -20,11 +20,12 @@ from portal.core.timeutil import local_today
 from portal.extensions import db
 from portal.org import services as org_services
 from portal.org.models import Unit
-from portal.periods import rules, services
+from portal.periods import navigation, rules, services
 from portal.periods.forms import EmptyForm, HolidayForm, PeriodForm, PhaseForm, ReopenForm
 from portal.periods.models import Holiday, Period, PeriodPhase, PhaseReopening
 
 bp = Blueprint("periods", __name__)
+bp.record_once(navigation.register)  # the menu entries of this area
 
 INDENT = "\u2003"
 

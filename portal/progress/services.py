@@ -591,6 +591,15 @@ def unread_by_skp(employee_id: int) -> list[tuple[Skp, int]]:
     return [(skps[skp_id], count) for skp_id, count in rows if skp_id in skps]
 
 
+def open_requests_count_stmt(employee_id):
+    """How many feedback requests to this employee wait for an answer and can still be answered (the SKP is the
+    approved version: permissions.can_answer_request), as a count query (the menu builds it once with bind
+    parameters)."""
+    return (select(func.count(FeedbackRequest.id)).join(Skp, Skp.id == FeedbackRequest.skp_id)
+            .where(FeedbackRequest.asked_id == employee_id, FeedbackRequest.answered_at.is_(None),
+                   Skp.status == STATUS_APPROVED))
+
+
 def inbox_requests_stmt(employee_id: int):
     """Requests addressed to the employee, open ones first, newest first."""
     return (

@@ -19,8 +19,8 @@ from portal.core.ids import InvalidId, optional_id
 from portal.core.pagination import paginate
 from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
+from portal.progress import navigation, rules, services
 from portal.progress import permissions as perms
-from portal.progress import rules, services
 from portal.progress.forms import (
     PHRASE_CATEGORY_LABELS,
     EmptyForm,
@@ -37,6 +37,7 @@ from portal.skp import permissions as skp_perms
 from portal.skp.models import STATUS_APPROVED, STATUS_SUPERSEDED
 
 bp = Blueprint("progress", __name__)
+bp.record_once(navigation.register)  # the menu entries of this area
 
 
 def _number(value) -> str:

@@ -328,7 +328,7 @@ def _seen_outdated(skp: Skp):
 def mine():
     employee = current_user.employee
     if employee is None:
-        return render_template("skp/mine.html", employee=None, period=None)
+        abort(403)  # an account without an employee record has no SKP (and no "SKP Saya" in the menu)
     today = local_today()
     period = period_services.current_period(today)
     if period is None:

@@ -20,6 +20,7 @@ from portal.core.htmx import is_fragment_request, redirect_to, render
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today
 from portal.extensions import db
+from portal.org import permissions as org_perms
 from portal.periods import services as period_services
 from portal.skp import berakhlak, flow, permissions, rules
 from portal.skp.blueprint import bp
@@ -340,8 +341,8 @@ def version(skp_id: int):
 
 def _team_context() -> dict:
     employee = current_user.employee
-    if employee is None:
-        abort(403)
+    if employee is None or not org_perms.is_assessor(current_user):
+        abort(403)  # nobody to assess: the menu has no "SKP Tim" either
     today = local_today()
     period = period_services.current_period(today)
     context = {"employee": employee, "period": period, "today": today, "state": None, "counts": None,

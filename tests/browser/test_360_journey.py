@@ -37,7 +37,8 @@ def _world():
 
 
 def _switch(page, browser_login, user):
-    if page.get_by_role("button", name="Keluar").count():
+    if page.locator("#user-menu").count():  # "Keluar" sits in the user menu next to the name
+        page.locator("#user-menu > summary").click()
         page.get_by_role("button", name="Keluar").click()
     browser_login(user.username)
 

@@ -29,6 +29,7 @@ def test_first_sign_in_changes_password_then_signs_in_again(page, browser_login,
     expect(page.get_by_role("heading", name=re.compile("Selamat datang, Siti Aminah"))).to_be_visible()
     expect(page.get_by_text("Kata sandi berhasil diganti.")).to_be_visible()
 
+    page.locator("#user-menu > summary").click()  # the user menu next to the name
     page.get_by_role("button", name="Keluar").click()
     expect(page).to_have_url(re.compile(r"/masuk$"))
     expect(page.get_by_text("Anda telah keluar.")).to_be_visible()

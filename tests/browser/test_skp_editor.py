@@ -38,6 +38,7 @@ def test_employee_drafts_skp_inline(page, browser_login, make_period, make_unit,
     make_user("siti", employee=employee)
 
     browser_login("siti")
+    page.get_by_role("navigation", name="Navigasi utama").get_by_text("Kinerja Saya").click()
     page.get_by_role("link", name="SKP Saya").click()
     expect(page.get_by_role("heading", name=re.compile("belum memiliki SKP"))).to_be_visible()
     page.get_by_role("button", name="Buat SKP").click()

@@ -52,6 +52,7 @@ def test_assessor_nominates_and_employee_proposes(page, browser_login):
     statuses = {n.rater_id: n.status for n in db.session.scalars(select(RaterNomination))}
     assert statuses == {**{p.id: NOMINATION_INVITED for p in w.peers[:3]}, w.outsider.id: NOMINATION_PREPARED}
 
+    page.locator("#user-menu > summary").click()  # the user menu next to the name
     page.get_by_role("button", name="Keluar").click()
     browser_login(w.u_subject.username)
     page.goto(url)

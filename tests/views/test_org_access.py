@@ -76,7 +76,7 @@ GET_MATRIX = [
     ("/referensi/golongan/baru", {"pegawai": 403, "head": 403, "auditor": 403, "admin": 200}),
     ("/bagan", {"pegawai": 200, "head": 200, "auditor": 200, "admin": 200}),
     ("/bagan?unit={opd}", {"pegawai": 200, "head": 200, "auditor": 200, "admin": 200}),
-    ("/tim", {"pegawai": 200, "head": 200, "auditor": 200, "admin": 200}),
+    ("/tim", {"pegawai": 403, "head": 200, "auditor": 403, "admin": 403}),  # assessors only (the head assesses staff)
 ]
 POST_MATRIX = [
     ("/pegawai/{peer}/nonaktifkan", {"pegawai": 403, "head": 403, "auditor": 403, "admin": 302}),

@@ -250,7 +250,9 @@ def test_progress_page_query_count_is_flat(client, login, queries, today):
     db.session.expire_all()
     with queries() as q_big:
         assert client.get(f"/skp/{big.id}/realisasi").status_code == 200
-    assert q_big.count == q_small.count <= 16, "\n".join(q_big.statements)
+    # 16 for the page; the rest is the menu: roles, the current period, 360 tasks and one statement of counts (plus
+    # the counts of areas that return plain numbers), a fixed number whatever the data (tests/views/test_navigation.py)
+    assert q_big.count == q_small.count <= 26, "\n".join(q_big.statements)
 
 
 def test_pending_revision_does_not_block_realisation(client, login, world):

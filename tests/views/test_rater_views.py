@@ -95,7 +95,7 @@ def test_task_list_shows_own_invitations_with_progress_and_reminder(client, logi
     response = client.get("/permintaan-umpan-balik")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Permintaan umpan balik" in html
+    assert "<h1>Permintaan Umpan Balik 360</h1>" in html
     assert "Pegawai Dinilai" in html and "Pegawai Kedua" in html
     assert "Belum mulai" in html
     assert f"Draf: 2 dari {len(world.item_ids)} pernyataan" in html

@@ -172,11 +172,11 @@ def test_board_access(client, login, people, make_user, make_employee, period):
     assert client.get("/skp/tim").status_code == 403  # no employee record: no team
     lone = make_employee("Staf Tanpa Bawahan", unit=people["unit"], superior=people["boss"])
     login(make_user(employee=lone))
-    response = client.get("/skp/tim")
-    assert response.status_code == 200 and "Belum ada pegawai yang Anda nilai" in response.get_data(as_text=True)
+    assert client.get("/skp/tim").status_code == 403  # nobody to assess: no board (and no menu entry)
 
 
-def test_board_without_period(client, login, people):
+def test_board_without_period(client, login, people, make_employee):
+    make_employee("Anggota", unit=people["unit"], superior=people["boss"])
     login(people["boss_user"])
     assert "Periode kinerja belum dibuka" in client.get("/skp/tim").get_data(as_text=True)
 
