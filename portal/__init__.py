@@ -62,9 +62,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.assessment.views import bp as assessment_bp
     from portal.audit.views import bp as audit_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.development.views import bp as development_bp
     from portal.dialog.views import bp as dialog_bp
     from portal.evaluation.views import bp as evaluation_bp
-    from portal.auth.views import bp as auth_bp
     from portal.imports.views import bp as imports_bp
     from portal.main.views import bp as main_bp
     from portal.org.views import bp as org_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(dialog_bp)
+    app.register_blueprint(development_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

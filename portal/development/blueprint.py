@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("development", __name__)
