@@ -53,7 +53,8 @@ class FeedbackForm(FlaskForm):
 
 class FeedbackRequestForm(FlaskForm):
     asked = PersonField(_l("Pegawai yang dimintai (kosongkan untuk Pejabat Penilai Kinerja)"))
-    message = TextAreaField(_l("Pesan"), validators=[Optional(), MaxLength(TEXT_MAX)])
+    message = TextAreaField(_l("Pesan"), validators=[
+        DataRequired(_l("Tuliskan apa yang ingin Anda mintai umpan balik.")), MaxLength(TEXT_MAX)])
     realisation_id = IdSelectField(_l("Tentang realisasi"))
     value_code = SelectField(_l("Atau tentang nilai BerAKHLAK"), validate_choice=False)
 

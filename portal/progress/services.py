@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, StaleVersionError, check_version
+from portal.core.i18n import long_date
 from portal.core.textlimits import clean_text
 from portal.extensions import db
 from portal.org.models import Employee
@@ -523,7 +524,11 @@ def give_feedback(actor, skp: Skp, *, text: str | None, realisation_id: int | No
 def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | None,
                      realisation_id: int | None = None, value_code: str | None = None,
                      now: dt.datetime) -> FeedbackRequest:
-    """The employee asks for feedback: from the assessor by default, or from another employee by NIP."""
+    """The employee asks for feedback: from the assessor by default, or from another employee by NIP.
+
+    A request says what it asks about (an empty message is refused), and is asked once: while a request to the
+    same person about the same thing (the same realisation or BerAKHLAK value, or the SKP in general) of this SKP
+    waits for an answer, another one is refused with the date of the first."""
     if not perms.can_request_feedback(actor, skp):
         raise DomainError(gettext("Hanya pegawai pemilik SKP yang dapat meminta umpan balik."))
     nip = normalize_nip(asked_nip)
@@ -540,7 +545,20 @@ def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | N
     if asked.id == skp.employee_id:
         raise DomainError(gettext("Anda tidak dapat meminta umpan balik dari diri sendiri."), field="asked_nip")
     clean = clean_text(message, TEXT_MAX, field="message")
+    if not clean:
+        raise DomainError(gettext("Tuliskan apa yang ingin Anda mintai umpan balik."), field="message")
     realisation_id, value_code = _check_target(skp, realisation_id, value_code)
+    pending = db.session.scalar(
+        select(FeedbackRequest).where(
+            FeedbackRequest.skp_id == skp.id, FeedbackRequest.asked_id == asked.id,
+            FeedbackRequest.answered_at.is_(None), _same(FeedbackRequest.realisation_id, realisation_id),
+            _same(FeedbackRequest.value_code, value_code))
+        .order_by(FeedbackRequest.created_at).limit(1))
+    if pending is not None:
+        raise DomainError(gettext(
+            "Permintaan umpan balik Anda kepada %(name)s tentang hal yang sama masih menunggu jawaban (dikirim "
+            "%(date)s). Tunggu jawabannya atau minta umpan balik tentang hal lain.", name=asked.full_name,
+            date=long_date(pending.created_at)), field="asked_nip")
     feedback_request = FeedbackRequest(skp_id=skp.id, requested_by_id=skp.employee_id, asked_id=asked.id,
                                        realisation_id=realisation_id, value_code=value_code, message=clean,
                                        created_at=now)
@@ -551,6 +569,10 @@ def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | N
            changes={"skp_id": [None, skp.id], "asked_id": [None, asked.id],
                     "realisation_id": [None, realisation_id], "value_code": [None, value_code]}, now=now)
     return feedback_request
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def mark_read(actor, feedback: Feedback, now: dt.datetime) -> Feedback:

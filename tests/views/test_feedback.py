@@ -147,9 +147,11 @@ def test_request_defaults_to_the_assessor_and_refuses_self(client, login, world)
     login(world.u_owner)
     assert client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"message": "Mohon arahan"}).status_code == 302
     assert db.session.scalar(select(FeedbackRequest.asked_id)) == world.assessor.id
-    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": world.owner.nip})
+    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": world.owner.nip,
+                                                                            "message": "Mohon masukan"})
     assert response.status_code == 422 and "diri sendiri" in response.get_data(as_text=True)
-    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": "199001012015011999"})
+    response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": "199001012015011999",
+                                                                            "message": "Mohon masukan"})
     assert response.status_code == 422 and "tidak ditemukan" in response.get_data(as_text=True)
     assert _count(FeedbackRequest) == 1
 
@@ -162,7 +164,7 @@ def test_only_owner_requests_feedback(client, login, world, who):
 
 def test_other_people_cannot_open_a_request(client, login, world):
     login(world.u_owner)
-    client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": world.peer.nip})
+    client.post(f"/skp/{world.skp.id}/minta-umpan-balik", data={"asked": world.peer.nip, "message": "Mohon masukan"})
     feedback_request = db.session.scalar(select(FeedbackRequest))
     login(world.u_outsider)
     assert client.get(f"/umpan-balik/permintaan/{feedback_request.id}").status_code == 403

@@ -226,7 +226,8 @@ def test_feedback_request_htmx_refusal_stays_at_the_field(client, login, progres
     world = progress_world
     login(world.u_owner)
     response = client.post(f"/skp/{world.skp.id}/minta-umpan-balik", headers=HX,
-                           data={"asked": format_nip(world.owner.nip), "asked_id": str(world.owner.id)})
+                           data={"asked": format_nip(world.owner.nip), "asked_id": str(world.owner.id),
+                                 "message": "Mohon masukan"})
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and body.lstrip().startswith('<section id="minta-umpan-balik"')
     field = body[body.index('id="field-asked"'):]
