@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from portal.core.forms import FlaskForm
 from portal.core.ids import IdSelectField
 from portal.core.textlimits import MaxLength
+from portal.skp.berakhlak import BERAKHLAK
 from portal.skp.models import ASPECTS, RHK_TAMBAHAN, RHK_UTAMA
 from portal.skp.services import (
     EXPECTATION_MAX,
@@ -93,6 +94,11 @@ class LampiranForm(FlaskForm):
     consequences = TextAreaField(_l("Konsekuensi"), validators=[Optional(), MaxLength(LAMPIRAN_MAX)])
 
 
-class ExpectationForm(FlaskForm):
-    text = TextAreaField(_l("Ekspektasi Khusus Pimpinan"), validators=[
-        Optional(), MaxLength(EXPECTATION_MAX)])
+class ExpectationsForm(FlaskForm):
+    """The Ekspektasi Khusus Pimpinan of the seven BerAKHLAK values, one field per value code, saved together."""
+
+
+for _value in BERAKHLAK:  # seven fields on one page: each label names its value
+    setattr(ExpectationsForm, _value.code, TextAreaField(
+        _l("Ekspektasi Khusus Pimpinan: %(value)s", value=_value.name),
+        validators=[Optional(), MaxLength(EXPECTATION_MAX)]))

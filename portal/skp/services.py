@@ -435,25 +435,44 @@ def save_lampiran(actor, skp: Skp, data: Mapping[str, Any], *, version) -> Lampi
     return LampiranSave(changes, errors)
 
 
-def save_expectation(actor, skp: Skp, value_code: str, text: str, *, version) -> dict[str, list[Any]]:
-    """Ekspektasi Khusus Pimpinan for one BerAKHLAK value, written by the assessor before approval."""
+def save_expectations(actor, skp: Skp, texts: Mapping[str, str | None], *,
+                      version) -> dict[str, dict[str, list[Any]]]:
+    """Ekspektasi Khusus Pimpinan of several BerAKHLAK values at once (the SKP page sends the seven in one form),
+    written by the assessor before approval.
+
+    One version check for the whole form, and all or nothing: a text over its limit refuses the save at its field
+    (the value's code). Only the values whose text changed are written (one audit row each); the SKP's version
+    moves once. Returns {value code: changes}."""
     check_version(skp, version)
-    if value_code not in berakhlak.BY_CODE:
+    if any(code not in berakhlak.BY_CODE for code in texts):
         raise DomainError(gettext("Nilai BerAKHLAK tidak dikenal."))
     if not skp.is_current or not (rules.is_editable(skp.status) or skp.status == STATUS_SUBMITTED):
         raise DomainError(gettext("Ekspektasi Khusus Pimpinan tidak dapat diubah lagi pada SKP ini."))
-    text = clean_text(text, EXPECTATION_MAX, field="text")
-    row = next((e for e in skp.expectations if e.value_code == value_code), None)
-    if row is None:
-        row = BehaviourExpectation(value_code=value_code, text="")
-        skp.expectations.append(row)
-    changes = _changes(row, ["text"], {"text": text})
-    if not changes:
+    cleaned = {code: clean_text(text, EXPECTATION_MAX, field=code) for code, text in texts.items()}
+    rows = {e.value_code: e for e in skp.expectations}
+    saved: dict[str, dict[str, list[Any]]] = {}
+    for code in berakhlak.CODES:  # in the order of the values
+        if code not in cleaned:
+            continue
+        row = rows.get(code)
+        if row is None:
+            row = rows[code] = BehaviourExpectation(value_code=code, text="")
+            skp.expectations.append(row)
+        changes = _changes(row, ["text"], {"text": cleaned[code]})
+        if changes:
+            row.text = cleaned[code]
+            row.written_by_id = getattr(actor, "employee_id", None)
+            saved[code] = changes
+    if not saved:
         return {}
-    row.text = text
-    row.written_by_id = getattr(actor, "employee_id", None)
     touch(skp)
     db.session.flush()
-    audit.record(actor, "skp.expectation_update", row, summary=berakhlak.BY_CODE[value_code].name,
-                 changes={"skp": skp.id, **changes})
-    return changes
+    for code, changes in saved.items():
+        audit.record(actor, "skp.expectation_update", rows[code], summary=berakhlak.BY_CODE[code].name,
+                     changes={"skp": skp.id, **changes})
+    return saved
+
+
+def save_expectation(actor, skp: Skp, value_code: str, text: str, *, version) -> dict[str, list[Any]]:
+    """Ekspektasi Khusus Pimpinan for one BerAKHLAK value (save_expectations with one)."""
+    return save_expectations(actor, skp, {value_code: text}, version=version).get(value_code, {})

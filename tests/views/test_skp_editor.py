@@ -381,10 +381,10 @@ def test_lampiran_save_button_without_js(client, login, team, period, make_skp):
 def test_assessor_saves_expectation_inline(client, login, team, period, make_skp):
     skp = make_skp(team["owner"], period)
     login(team["boss_user"])
-    response = client.post(f"/skp/{skp.id}/perilaku/kolaboratif", headers=HX, data={
-        "ekspektasi-kolaboratif-text": "Aktif berbagi data dengan bidang lain", "version_id": _version(skp.id)})
+    response = client.post(f"/skp/{skp.id}/perilaku", headers=HX, data={
+        "ekspektasi-kolaboratif": "Aktif berbagi data dengan bidang lain", "version_id": _version(skp.id)})
     body = _body(response)
-    assert response.status_code == 200 and body.lstrip().startswith('<article id="perilaku-kolaboratif"')
+    assert response.status_code == 200 and body.lstrip().startswith('<section id="perilaku"')
     assert "Tersimpan" in body and "Ekspektasi Khusus Pimpinan: Kolaboratif" in body
     row = db.session.scalar(select(BehaviourExpectation).where(BehaviourExpectation.value_code == "kolaboratif"))
     assert row.text == "Aktif berbagi data dengan bidang lain"

@@ -60,7 +60,7 @@ def _requests(world):
         ("indicator_delete", "POST", f"/skp/{s}/indikator/{i}/hapus", v),
         ("rhk_delete", "POST", f"/skp/{s}/rhk/{r}/hapus", v),
         ("lampiran", "POST", f"/skp/{s}/lampiran", {"resources": "Laptop", **v}),
-        ("expectation", "POST", f"/skp/{s}/perilaku/adaptif", {"ekspektasi-adaptif-text": "Cepat belajar", **v}),
+        ("expectation", "POST", f"/skp/{s}/perilaku", {"ekspektasi-adaptif": "Cepat belajar", **v}),
     ]
 
 
