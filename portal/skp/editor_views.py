@@ -30,7 +30,7 @@ from portal.skp.forms import (
     ASPECT_LABELS,
     RHK_KIND_LABELS,
     CreateSkpForm,
-    ExpectationForm,
+    ExpectationsForm,
     IndicatorForm,
     LampiranForm,
     RhkForm,
@@ -91,8 +91,7 @@ class EditorState:
     new_indicator_form: IndicatorForm | None = None
     new_indicator_rhk: int | None = None
     lampiran_form: LampiranForm | None = None
-    expectation_form: ExpectationForm | None = None
-    expectation_code: str | None = None
+    expectations_form: ExpectationsForm | None = None
     notice: str | None = None  # a message shown inside the swapped fragment (stale version, refusal)
     notice_target: str | None = None  # the id of the fragment that shows it
 
@@ -126,14 +125,12 @@ def _indicator_form(indicator: Indicator | None = None, rhk_id: int | None = Non
     return IndicatorForm(prefix=prefix)
 
 
-def _expectation_form(code: str, text: str = "", formdata=None) -> ExpectationForm:
+def _expectations_form(skp: Skp, formdata=None) -> ExpectationsForm:
+    """The seven Ekspektasi Khusus Pimpinan in one form: as stored, or as posted (``formdata``)."""
     if formdata is None:
-        form = ExpectationForm(formdata=None, data={"text": text}, prefix=f"ekspektasi-{code}")
-    else:
-        form = ExpectationForm(prefix=f"ekspektasi-{code}")
-    # Seven such fields on one page: each label names its value.
-    form.text.label.text = gettext("Ekspektasi Khusus Pimpinan: %(value)s", value=berakhlak.BY_CODE[code].name)
-    return form
+        return ExpectationsForm(formdata=None, data={e.value_code: e.text for e in skp.expectations},
+                                prefix="ekspektasi")
+    return ExpectationsForm(prefix="ekspektasi")
 
 
 def _context(skp: Skp, state: EditorState | None = None) -> dict:
@@ -161,12 +158,6 @@ def _context(skp: Skp, state: EditorState | None = None) -> dict:
         if state.new_indicator_form is not None and state.new_indicator_rhk == rhk.id:
             return state.new_indicator_form
         return _indicator_form(rhk_id=rhk.id)
-
-    def expectation_form(code):
-        if state.expectation_form is not None and state.expectation_code == code:
-            return state.expectation_form
-        row = expectations.get(code)
-        return _expectation_form(code, row.text if row else "")
 
     lampiran_form = state.lampiran_form or LampiranForm(formdata=None, obj=skp)
     return {
@@ -198,7 +189,7 @@ def _context(skp: Skp, state: EditorState | None = None) -> dict:
         "new_rhk_form": state.new_rhk_form or _rhk_form(skp, parents, goals),
         "indicator_form": indicator_form,
         "new_indicator_form": new_indicator_form,
-        "expectation_form": expectation_form,
+        "expectations_form": state.expectations_form or _expectations_form(skp),
         "lampiran_form": lampiran_form,
     }
 
@@ -734,32 +725,36 @@ def lampiran_save(skp_id: int):
     return redirect(_detail_url(skp, "lampiran"))
 
 
-@bp.post("/<int:skp_id>/perilaku/<code>")
+@bp.post("/<int:skp_id>/perilaku")
 @login_required
-def expectation_save(skp_id: int, code: str):
-    """Ekspektasi Khusus Pimpinan for one BerAKHLAK value: the assessor only."""
+def expectations_save(skp_id: int):
+    """Ekspektasi Khusus Pimpinan of the seven BerAKHLAK values, one form and one button: the assessor only.
+    Saved together or not at all (a stale version: 409 with the current data; a text over its limit: 422 at its
+    field, with everything typed kept)."""
     skp = load_skp(skp_id)
-    if code not in berakhlak.BY_CODE:
-        abort(404)
     if not permissions.is_assessor(current_user, skp):
         abort(403)
     if not permissions.can_write_expectations(current_user, skp):
         flash(gettext("Ekspektasi Khusus Pimpinan tidak dapat diubah lagi pada SKP ini."), "error")
         return redirect_to(_detail_url(skp, "perilaku"))
-    target = f"perilaku-{code}"
-    form = _expectation_form(code, formdata=True)
+    form = _expectations_form(skp, formdata=True)
     if form.validate():
+        texts = {code: form[code].data for code in berakhlak.CODES}
         try:
-            services.save_expectation(current_user, skp, code, form.text.data, version=_version())
+            services.save_expectations(current_user, skp, texts, version=_version())
         except StaleVersionError as error:
-            return _stale(skp, error, target)
-        db.session.commit()
-        if is_fragment_request():
-            return _fragment("skp/_perilaku_value.html", load_skp(skp_id), value=berakhlak.BY_CODE[code],
-                             saved_at=format_time(utcnow(), "HH.mm"))
-        flash(gettext("Ekspektasi Khusus Pimpinan disimpan."), "success")
-        return redirect(_detail_url(skp, target))
-    state = EditorState(expectation_form=form, expectation_code=code)
+            return _stale(skp, error, "perilaku")
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field if error.field in berakhlak.BY_CODE else berakhlak.CODES[0]].errors.append(
+                error.message)
+        else:
+            db.session.commit()
+            if is_fragment_request():
+                return _fragment("skp/_perilaku.html", load_skp(skp_id), saved_at=format_time(utcnow(), "HH.mm"))
+            flash(gettext("Ekspektasi Khusus Pimpinan disimpan."), "success")
+            return redirect(_detail_url(skp, "perilaku"))
+    state = EditorState(expectations_form=form)
     if is_fragment_request():
-        return _fragment("skp/_perilaku_value.html", skp, state, 422, value=berakhlak.BY_CODE[code])
+        return _fragment("skp/_perilaku.html", skp, state, 422)
     return invalid("skp/detail.html", **_context(skp, state))
