@@ -175,6 +175,8 @@ def close_coaching(record_id: int):
 @login_required
 def counselling_index():
     """Own referrals (as employee or counsellor) with content links; referrals others may know of, state only."""
+    if not perms.can_open_counselling_list(current_user):
+        abort(403)
     me = current_user.employee_id
     stmt = select(CounsellingReferral).options(joinedload(CounsellingReferral.employee),
                                                joinedload(CounsellingReferral.counsellor))

@@ -14,16 +14,21 @@ def waiting_sessions(visit: nav.Visit) -> int:
     return services.waiting_count(visit.employee_id) if visit.employee_id is not None else 0
 
 
-def counsellor_or_admin(user) -> bool:
-    from portal.dialog import services
+def sees_coaching(user) -> bool:
+    """Pembinaan: every employee (their own records) and BKPSDM and auditors (all, read)."""
+    return nav.has_employee(user) or nav.reads_all(user)
 
-    return user.is_authenticated and (user.is_admin or services.is_counsellor(user))
+
+def sees_counselling(user) -> bool:
+    from portal.dialog import permissions
+
+    return permissions.can_open_counselling_list(user)
 
 
 def register(state: BlueprintSetupState) -> None:
     nav.registry(state.app).add(
         nav.Entry("dialog.index", _l("Dialog Kinerja"), nav.MY_WORK, 55, nav.has_employee, waiting_sessions),
-        nav.Entry("dialog.coaching_index", _l("Pembinaan"), nav.MY_WORK, 57, nav.has_employee),
-        nav.Entry("dialog.counselling_index", _l("Konseling Kinerja"), nav.MY_WORK, 58, counsellor_or_admin),
+        nav.Entry("dialog.coaching_index", _l("Pembinaan"), nav.MY_WORK, 57, sees_coaching),
+        nav.Entry("dialog.counselling_index", _l("Konseling Kinerja"), nav.MY_WORK, 58, sees_counselling),
         nav.Entry("dialog.counsellors", _l("Konselor"), nav.ADMIN, 17, nav.reads_all),
     )

@@ -80,3 +80,25 @@ def can_see_referral_exists(user, referral: CounsellingReferral) -> bool:
     if user.employee_id == referral.referred_by_id:
         return True
     return bool(org_perms.headed_units(user)) and org_perms.unit_in_scope(user, referral.employee.unit)
+
+
+def can_open_counselling_list(user) -> bool:
+    """The list of referrals: Admin BKPSDM, counsellors, assessors and unit heads (who may refer or know of
+    referrals), and an employee who has been referred. Not the auditor (the audit trail is theirs) and not other
+    employees: the menu entry alone would otherwise suggest something."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_admin", False):
+        return True
+    if user.employee_id is None:
+        return False
+    from sqlalchemy import select
+
+    from portal.dialog.models import CounsellingReferral
+    from portal.dialog.services import is_counsellor
+    from portal.extensions import db
+
+    if is_counsellor(user) or org_perms.is_assessor(user) or org_perms.headed_units(user):
+        return True
+    return db.session.scalar(select(CounsellingReferral.id).where(
+        CounsellingReferral.employee_id == user.employee_id).limit(1)) is not None

@@ -171,7 +171,7 @@ def attachment(attachment_id: int):
 @login_required
 def appeals_index():
     """Appeals to decide (the assessor's superior; Admin BKPSDM for those without one) and the person's own."""
-    if current_user.employee_id is None and not current_user.can_read_all:
+    if not appeals.can_open_appeals(current_user):
         abort(403)
     to_decide = lists.decider_queue(current_user.employee_id, admin=current_user.is_admin)
     from sqlalchemy import or_, select

@@ -23,7 +23,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from portal.core.audit import record
-from portal.core.errors import DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version
 from portal.core.i18n import long_date
 from portal.evaluation import rules
 from portal.evaluation import services as evaluation_services
@@ -94,6 +94,22 @@ def is_party(user, appeal: Appeal) -> bool:
         evaluation.employee_id, evaluation.assessor_id, evaluation.rated_by_id)
 
 
+def can_open_appeals(user) -> bool:
+    """The appeals list: BKPSDM and auditors, assessors (who decide, or whose ratings are appealed), and an employee
+    with an appeal of their own."""
+    if not user.is_authenticated:
+        return False
+    if user.can_read_all:
+        return True
+    if user.employee_id is None:
+        return False
+    from portal.org import permissions as org_perms
+
+    if org_perms.is_assessor(user):
+        return True
+    return db.session.scalar(select(Appeal.id).where(Appeal.employee_id == user.employee_id).limit(1)) is not None
+
+
 def attachment_folder() -> Path:
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "appeals"
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,7 +153,7 @@ def file_appeal(actor, evaluation: Evaluation, reasons: str | None, files: Itera
         raise DomainError(gettext("Batas pengajuan keberatan sudah lewat (%(date)s: 14 hari kerja sejak dokumen "
                                   "diterima).", date=long_date(due)))
     if open_appeal(evaluation) is not None:
-        raise DomainError(gettext("Keberatan atas penilaian ini sedang diproses."))
+        raise ConflictError(gettext("Keberatan atas penilaian ini sedang diproses."))
     reasons = (reasons or "").strip()
     if not reasons:
         raise DomainError(gettext("Tuliskan alasan keberatan Anda."), field="reasons")
@@ -170,7 +186,7 @@ def request_statement(actor, appeal: Appeal, party: str, question: str | None, *
     if not is_decider(actor, appeal):
         raise DomainError(gettext("Hanya Atasan Pejabat Penilai Kinerja yang memutuskan keberatan ini."))
     if appeal.status != APPEAL_FILED:
-        raise DomainError(gettext("Keberatan ini sudah diputuskan."))
+        raise ConflictError(gettext("Keberatan ini sudah diputuskan."))
     evaluation = appeal.evaluation
     if party == PARTY_ASSESSOR:
         who = evaluation.rated_by_id or evaluation.assessor_id
@@ -198,9 +214,9 @@ def answer_statement(actor, statement: AppealStatement, answer: str | None, *, n
     if actor.employee_id != statement.employee_id:
         raise DomainError(gettext("Permintaan penjelasan ini bukan untuk Anda."))
     if statement.appeal.status != APPEAL_FILED:
-        raise DomainError(gettext("Keberatan ini sudah diputuskan."))
+        raise ConflictError(gettext("Keberatan ini sudah diputuskan."))
     if statement.answered_at is not None:
-        raise DomainError(gettext("Penjelasan ini sudah dikirim."))
+        raise ConflictError(gettext("Penjelasan ini sudah dikirim."))
     answer = (answer or "").strip()
     if not answer:
         raise DomainError(gettext("Tuliskan penjelasan Anda."), field="answer")
@@ -223,7 +239,7 @@ def decide(actor, appeal: Appeal, outcome: str, note: str | None, *, result_rati
     if version not in (None, ""):
         check_version(appeal, version)
     if appeal.status != APPEAL_FILED:
-        raise DomainError(gettext("Keberatan ini sudah diputuskan."))
+        raise ConflictError(gettext("Keberatan ini sudah diputuskan."))
     note = (note or "").strip()
     if not note:
         raise DomainError(gettext("Tuliskan pertimbangan keputusan."), field="decision_note")

@@ -17,7 +17,9 @@ def reads_unit(user) -> bool:
 
 
 def decides_appeals(user) -> bool:
-    return org_nav.is_assessor(user) or (user.is_authenticated and user.is_admin)
+    from portal.evaluation.appeals import can_open_appeals
+
+    return can_open_appeals(user)
 
 
 def waiting_documents(visit: nav.Visit) -> int:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import joinedload
 from portal.assessment import common
 from portal.assessment.models import SELF_SUBMITTED, SelfAssessment
 from portal.core.audit import record
-from portal.core.errors import DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version
 from portal.core.i18n import long_date
 from portal.evaluation import rules
 from portal.evaluation.models import (
@@ -381,7 +381,7 @@ def save_ratings(actor, employee: Employee, phase: PeriodPhase, data: Mapping[st
     else:
         _check_version(evaluation, version)
         if evaluation.status not in (DRAFT, RETURNED):
-            raise DomainError(gettext("Penilaian ini sudah final dan tidak dapat diubah lagi, kecuali melalui "
+            raise ConflictError(gettext("Penilaian ini sudah final dan tidak dapat diubah lagi, kecuali melalui "
                                       "keberatan atau pembukaan kembali oleh Admin BKPSDM."))
     values = {
         "result_rating": _rating(data.get("result_rating"), "result_rating"),
@@ -490,7 +490,7 @@ def send_back(actor, evaluation: Evaluation, note: str | None, *, now: dt.dateti
         raise DomainError(gettext("Hanya pimpinan unit pegawai ini yang dapat mengembalikan penilaian."))
     _check_version(evaluation, version)
     if evaluation.status != FINAL:
-        raise DomainError(gettext("Hanya penilaian final yang belum diserahkan yang dapat dikembalikan."))
+        raise ConflictError(gettext("Hanya penilaian final yang belum diserahkan yang dapat dikembalikan."))
     if evaluation.by_superior:
         raise DomainError(gettext("Penilaian oleh Atasan Pejabat Penilai Kinerja bersifat final."))
     note = (note or "").strip()
@@ -580,7 +580,7 @@ def release(actor, evaluation: Evaluation, *, today: dt.date, now: dt.datetime, 
     """Sign and deliver the Dokumen Evaluasi Kinerja Pegawai to the employee (who rated it signs)."""
     _check_version(evaluation, version)
     if evaluation.status != FINAL:
-        raise DomainError(gettext("Hanya penilaian final yang dapat ditandatangani dan diserahkan."))
+        raise ConflictError(gettext("Hanya penilaian final yang dapat ditandatangani dan diserahkan."))
     if not may_release(actor, evaluation):
         raise DomainError(gettext("Dokumen ditandatangani oleh pejabat yang menetapkan penilaian."))
     document = issue_document(actor, evaluation, today=today, now=now)
@@ -602,7 +602,7 @@ def acknowledge(actor, document: EvaluationDocument, *, today: dt.date, now: dt.
     if document.superseded_at is not None or evaluation.status != RELEASED:
         raise DomainError(gettext("Dokumen ini bukan versi yang berlaku."))
     if document.received_on is not None:
-        raise DomainError(gettext("Penerimaan dokumen ini sudah dikonfirmasi pada %(date)s.",
+        raise ConflictError(gettext("Penerimaan dokumen ini sudah dikonfirmasi pada %(date)s.",
                                   date=long_date(document.received_on)))
     document.received_on = today
     document.received_at = now
@@ -620,7 +620,7 @@ def reopen(actor, evaluation: Evaluation, reason: str | None, *, now: dt.datetim
         raise DomainError(gettext("Hanya Admin BKPSDM yang dapat membuka kembali penilaian."))
     _check_version(evaluation, version)
     if evaluation.status not in (FINAL, RELEASED):
-        raise DomainError(gettext("Penilaian ini belum final; tidak perlu dibuka kembali."))
+        raise ConflictError(gettext("Penilaian ini belum final; tidak perlu dibuka kembali."))
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError(gettext("Alasan wajib diisi."), field="reason")
