@@ -15,6 +15,18 @@ from portal.development.blueprint import bp
 MIN_YEAR, MAX_YEAR = 2000, 2100  # a year any page may ask for; anything else is not a year of this portal
 
 
+def seed_lists() -> None:
+    """The dictionary and the activity types are seeded on first use: committed before a page loads what it shows
+    (a commit afterwards would expire the loaded rows and reload them one by one)."""
+    from portal.development import competencies
+    from portal.extensions import db
+
+    seeded = competencies.ensure_dictionary()
+    seeded = competencies.ensure_activity_types() or seeded
+    if seeded:
+        db.session.commit()
+
+
 def valid_year(year: int | None) -> bool:
     return year is not None and MIN_YEAR <= year <= MAX_YEAR
 

@@ -79,10 +79,11 @@ def _require_admin(actor, message: str) -> None:
 # The dictionary
 
 
-def ensure_dictionary() -> None:
-    """Seed the standard competencies when the dictionary is empty (idempotent; a concurrent seed wins)."""
+def ensure_dictionary() -> bool:
+    """Seed the standard competencies when the dictionary is empty (idempotent; a concurrent seed wins). True when
+    it seeded."""
     if db.session.scalar(select(Competency.id).limit(1)) is not None:
-        return
+        return False
     try:
         with db.session.begin_nested():
             db.session.add_all(Competency(code=c.code, name=c.name, kind=c.kind, description=c.description,
@@ -91,6 +92,7 @@ def ensure_dictionary() -> None:
     except IntegrityError:
         db.session.expire_all()
     db.session.flush()
+    return True
 
 
 def dictionary(include_inactive: bool = False) -> list[Competency]:
@@ -154,9 +156,9 @@ def update_competency(actor, competency: Competency, *, name: str | None, descri
 # Activity types
 
 
-def ensure_activity_types() -> None:
+def ensure_activity_types() -> bool:
     if db.session.scalar(select(ActivityType.id).limit(1)) is not None:
-        return
+        return False
     try:
         with db.session.begin_nested():
             db.session.add_all(ActivityType(code=code, name=name, mode=mode, jp_per_day=jp, position=n)
@@ -164,6 +166,7 @@ def ensure_activity_types() -> None:
     except IntegrityError:
         db.session.expire_all()
     db.session.flush()
+    return True
 
 
 def activity_types(include_inactive: bool = False) -> list[ActivityType]:

@@ -32,7 +32,6 @@ ASSESSMENT = ("development/assessment.html", "development/_assessment.html")
 
 def _assessment_context(employee, year: int, *, posted: dict | None = None, errors: dict | None = None,
                         problem: str | None = None) -> dict:
-    competencies.ensure_dictionary()
     assessment = competencies.find_assessment(employee, year)
     scope = competencies.scope(employee, assessment)
     user, today = current_user, local_today()
@@ -61,10 +60,9 @@ def _assessment_context(employee, year: int, *, posted: dict | None = None, erro
 def assessment(employee_id: int, year: int):
     employee = perms.get_employee_or_403(employee_id, current_user)
     year = common.year_or_404(year)
+    common.seed_lists()
     if request.method == "GET":
-        context = _assessment_context(employee, year)
-        db.session.commit()
-        return render(*ASSESSMENT, **context)
+        return render(*ASSESSMENT, **_assessment_context(employee, year))
     action = request.form.get("action", "simpan")
     own = perms.can_self_assess(current_user, employee)
     if not (own or perms.can_rate(current_user, employee)) or (own and action == "finalkan") or \
@@ -138,7 +136,6 @@ def _admin_only() -> None:
 
 
 def _dictionary_context(form=None) -> dict:
-    competencies.ensure_dictionary()
     return dict(competencies_=competencies.dictionary(include_inactive=True), kinds=rules.COMPETENCY_KINDS,
                 form=form or CompetencyForm(formdata=None), levels=rules.LEVELS)
 
@@ -147,9 +144,8 @@ def _dictionary_context(form=None) -> dict:
 @login_required
 def dictionary():
     _readers_only()
-    context = _dictionary_context()
-    db.session.commit()
-    return render("development/dictionary.html", None, **context)
+    common.seed_lists()
+    return render("development/dictionary.html", None, **_dictionary_context())
 
 
 @bp.post("/pengembangan/kamus/baru")
@@ -208,7 +204,6 @@ def competency(competency_id: int):
 
 
 def _types_context(new_form=None, edited: tuple[int, ActivityTypeForm] | None = None) -> dict:
-    competencies.ensure_activity_types()
     kinds = competencies.activity_types(include_inactive=True)
     forms = {}
     for kind in kinds:
@@ -223,9 +218,8 @@ def _types_context(new_form=None, edited: tuple[int, ActivityTypeForm] | None = 
 @login_required
 def activity_types():
     _readers_only()
-    context = _types_context()
-    db.session.commit()
-    return render("development/activity_types.html", None, **context)
+    common.seed_lists()
+    return render("development/activity_types.html", None, **_types_context())
 
 
 def _type_error(form, error: DomainError) -> None:
@@ -301,7 +295,6 @@ def standards():
 
 
 def _standard_context(position: Position, posted=None, errors=None, problem=None) -> dict:
-    competencies.ensure_dictionary()
     levels = competencies.standard_levels(position.id)
     if posted is not None:
         levels = {k: v for k, v in posted.items() if v is not None}
@@ -318,10 +311,9 @@ def standard(position_id: int):
     position = db.get_or_404(Position, position_id)
     if not perms.can_view_standard(current_user, position):
         abort(403)
+    common.seed_lists()
     if request.method == "GET":
-        context = _standard_context(position)
-        db.session.commit()
-        return render("development/standard.html", None, **context)
+        return render("development/standard.html", None, **_standard_context(position))
     if not perms.can_edit_standard(current_user, position):
         abort(403)
     if not EmptyForm().validate():

@@ -31,7 +31,6 @@ ITEM = ("development/item.html", "development/_item_form.html")
 
 
 def _context(employee: Employee, year: int, *, problem: str | None = None, forms: dict | None = None) -> dict:
-    competencies.ensure_dictionary()
     plan = services.find_plan(employee, year)
     plan = services.load_plan(plan.id) if plan is not None else None
     assessment = competencies.find_assessment(employee, year)
@@ -74,9 +73,8 @@ def mine():
     me = current_user.employee
     if me is None:
         abort(403)
-    context = _context(me, common.year_arg())
-    db.session.commit()  # the dictionary, seeded on first use
-    return render(*PAGE, **context)
+    common.seed_lists()
+    return render(*PAGE, **_context(me, common.year_arg()))
 
 
 @bp.get("/pengembangan/pegawai/<int:employee_id>")
@@ -86,9 +84,8 @@ def employee(employee_id: int):
     year = common.year_arg()
     if perms.is_self(current_user, person):
         return redirect_to(url_for("development.mine", tahun=year))
-    context = _context(person, year)
-    db.session.commit()
-    return render(*PAGE, **context)
+    common.seed_lists()
+    return render(*PAGE, **_context(person, year))
 
 
 def _refused(employee: Employee, year: int, error: DomainError, **forms):
@@ -217,8 +214,6 @@ def add_action(plan_id: int, action_id: int):
 
 
 def _item_form(item: DevelopmentItem | None = None, formdata=None) -> ItemForm:
-    competencies.ensure_activity_types()
-    competencies.ensure_dictionary()
     if formdata is None:
         form = ItemForm(formdata=None, obj=item)
         form.version.data = item.version_id if item else ""
@@ -268,11 +263,10 @@ def new_item(plan_id: int):
     plan = perms.get_plan_or_404(plan_id, current_user)
     if not perms.can_edit_plan(current_user, plan):
         abort(403)
+    common.seed_lists()
     if request.method == "POST":
         return _save_item(plan, None)
-    context = _item_context(plan, None, _item_form())
-    db.session.commit()
-    return render(*ITEM, **context)
+    return render(*ITEM, **_item_context(plan, None, _item_form()))
 
 
 @bp.route("/pengembangan/kegiatan/<int:item_id>", methods=["GET", "POST"])
@@ -284,9 +278,8 @@ def item(item_id: int):
         if not perms.can_edit_plan(current_user, plan):
             abort(403)
         return _save_item(plan, found)
-    context = _item_context(plan, found, _item_form(found))
-    db.session.commit()
-    return render(*ITEM, **context)
+    common.seed_lists()
+    return render(*ITEM, **_item_context(plan, found, _item_form(found)))
 
 
 def _item_step(item_id: int, allowed, call, message: str, form=None, form_key: str | None = None):
