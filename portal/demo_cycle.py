@@ -114,6 +114,7 @@ class CycleResult:
     previous: Period | None = None  # last year's period (the education office's demo team)
     evaluations: dict = field(default_factory=dict)  # the evaluation windows and the appealed evaluation
     dialog: dict = field(default_factory=dict)  # sessions in every state, coaching, a counselling referral
+    development: dict = field(default_factory=dict)  # competency levels, development plans in every state
 
 
 class DemoActor:
@@ -363,6 +364,10 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
     from portal.demo_dialog import load_demo_dialog
 
     cycle.dialog = load_demo_dialog(result, cycle, users, today)
+    db.session.flush()
+    from portal.demo_development import load_demo_development
+
+    cycle.development = load_demo_development(result, cycle, users, today)
     return cycle
 
 

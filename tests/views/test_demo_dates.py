@@ -23,10 +23,12 @@ from portal.extensions import db
 DAYS = [dt.date(2026, 1, 12), dt.date(2026, 4, 20), dt.date(2026, 10, 6), dt.date(2026, 12, 31)]
 PAGES = {
     "pegawai": ["/", "/skp/", "/penilaian-diri", "/permintaan-umpan-balik", "/evaluasi/saya", "/dialog",
-                "/pembinaan"],
-    "kabid.dikdas": ["/", "/skp/tim", "/360", "/evaluasi", "/keberatan", "/dialog", "/pembinaan", "/konseling"],
-    "kadis.pendidikan": ["/", "/360/progres", "/evaluasi", "/evaluasi/unit", "/keberatan"],
-    "admin": ["/", "/periode", "/360/progres", "/evaluasi/terlambat", "/evaluasi/pola-distribusi"],
+                "/pembinaan", "/pengembangan"],
+    "kabid.dikdas": ["/", "/skp/tim", "/360", "/evaluasi", "/keberatan", "/dialog", "/pembinaan", "/konseling",
+                     "/pengembangan/tim"],
+    "kadis.pendidikan": ["/", "/360/progres", "/evaluasi", "/evaluasi/unit", "/keberatan", "/pengembangan/unit"],
+    "admin": ["/", "/periode", "/360/progres", "/evaluasi/terlambat", "/evaluasi/pola-distribusi",
+              "/pengembangan/kebutuhan", "/pengembangan/kamus", "/pengembangan/standar"],
     "auditor": ["/", "/admin/audit", "/evaluasi/unit"],
 }
 
@@ -86,3 +88,26 @@ def test_the_demo_on_any_date(app, login, day):
                            app.test_client())
         assert "dua minggu sekali" in counsellor.get(f"/konseling/{referral.id}").get_data(as_text=True)
         assert assessor.get(f"/konseling/{referral.id}").status_code == 404
+
+        # Competency development: plans and items in every state, the education office weak in Komunikasi and
+        # Mengelola Perubahan, next year's needs for BKPSDM.
+        from portal.development.models import DevelopmentItem, DevelopmentPlan
+
+        assert set(db.session.scalars(select(DevelopmentPlan.status))) == {"draft", "diajukan", "disetujui",
+                                                                          "dikembalikan"}
+        assert set(db.session.scalars(select(DevelopmentItem.status))) == {
+            "direncanakan", "disetujui", "berjalan", "selesai", "dibatalkan"}
+        mine = employee.get("/pengembangan").get_data(as_text=True)
+        for text in ("Pelatihan Komunikasi Efektif", "Berjalan", "Dibatalkan", f"dari rencana {day.year - 1}",
+                     "Daftarkan pelatihan spreadsheet", "12 dari 20 JP selesai"):
+            assert text in mine, text
+        assert "rencana menunggu keputusan Anda" in assessor.get("/pengembangan/tim").get_data(as_text=True)
+        heat = kadis.get("/pengembangan/unit").get_data(as_text=True)
+        row = re.search(r"<th scope=\"row\">Komunikasi</th>(.*?)</tr>", heat, re.S).group(1)
+        cells = [int(n) for n in re.findall(r"<td[^>]*>\s*(?:<a [^>]*>)?(\d+)", row)]
+        assert len(cells) == 4 and cells[2] >= 5, cells  # two levels below the standard: many in the office
+        admin = login(result.users["admin"], app.test_client())
+        needs = admin.get(f"/pengembangan/kebutuhan?tahun={day.year + 1}").get_data(as_text=True)
+        assert "Komunikasi" in needs and "Dinas Pendidikan" in needs
+        workbook = admin.get(f"/pengembangan/kebutuhan/{day.year + 1}.xlsx")
+        assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
