@@ -68,16 +68,6 @@ def coaching_index():
     return render("dialog/coaching_index.html", None, records=records)
 
 
-def _coach_choices(employee: Employee) -> list[tuple[str, str]]:
-    """Colleagues under the same assessor, the assessor's other reports, and the assessor."""
-    assessor = employee.assessor
-    people = list(db.session.scalars(select(Employee).where(
-        Employee.active.is_(True), Employee.id != employee.id,
-        or_(Employee.superior_id == employee.superior_id, Employee.id == (assessor.id if assessor else -1)))
-        .order_by(Employee.nama).limit(200)))
-    return [(str(p.id), f"{p.full_name} ({p.position.name if p.position else p.unit.name})") for p in people]
-
-
 @bp.route("/pembinaan/baru/<int:employee_id>", methods=["GET", "POST"])
 @login_required
 def start_coaching(employee_id: int):
@@ -85,7 +75,6 @@ def start_coaching(employee_id: int):
     if employee.assessor is None or current_user.employee_id != employee.assessor.id:
         abort(403)
     form = CoachingForm() if request.method == "POST" else CoachingForm(formdata=None)
-    form.coach_id.choices = [("", gettext("— pilih —")), *_coach_choices(employee)]
     form.value_code.choices = [("", gettext("— tidak ada —")), *[(v.code, v.name) for v in BERAKHLAK]]
     action = None
     if request.args.get("tindak_lanjut", type=int):
@@ -98,9 +87,9 @@ def start_coaching(employee_id: int):
     if request.method == "GET" or not form.validate():
         return render("dialog/coaching_new.html", None, status=200 if request.method == "GET" else 422, **context)
     try:
-        coach = db.session.get(Employee, int(form.coach_id.data)) if form.coach_id.data.isdigit() else None
-        record_ = services.start_coaching(current_user, employee, coach, kind=form.kind.data, goal=form.goal.data,
-                                          value_code=form.value_code.data or None, from_action=action)
+        record_ = services.start_coaching(current_user, employee, form.coach.data, kind=form.kind.data,
+                                          goal=form.goal.data, value_code=form.value_code.data or None,
+                                          from_action=action)
     except DomainError as error:
         db.session.rollback()
         _field_error(form, error)

@@ -92,7 +92,8 @@ class ConfirmForm(FlaskForm):
 
 
 class CoachingForm(FlaskForm):
-    coach_id = SelectField(_l("Coach atau mentor"), coerce=str, validators=[DataRequired(_l("Pilih coach."))])
+    coach = PersonField(_l("Coach atau mentor"), validators=[DataRequired(_l(
+        "Pilih coach atau mentor: ketik nama, NIP atau unit kerjanya."))])
     kind = SelectField(_l("Jenis"), choices=lambda: [SelectChoice(k, COACHING_LABELS[k]) for k in rules.COACHING_KINDS])
     goal = TextAreaField(_l("Tujuan pembinaan"), validators=[DataRequired(_l("Tulis tujuan pembinaan.")),
                                                               Length(max=TEXT_MAX, message=_MAX)])
