@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.assessment import rater_services, self_services
 from portal.core.htmx import render
-from portal.core.timeutil import local_today
+from portal.core.timeutil import local_today, utcnow
 from portal.extensions import db
 from portal.main import navigation
 from portal.org import permissions as org_perms
@@ -105,6 +105,9 @@ def dashboard():
         panels["skp"] = _skp_panel(me, period)
         if period is not None:
             panels["assessment"] = _assessment_panel(me, period)
+        from portal.dialog import services as dialog_services
+
+        panels["dialog"] = dialog_services.upcoming_for(me.id, utcnow())
         head = org_perms.headed_unit(current_user)
         if head is not None:
             panels["head_unit"] = head
