@@ -601,6 +601,12 @@ def mark_all_read(actor, skp: Skp, now: dt.datetime) -> int:
     return count
 
 
+def unread_count(skp_id: int) -> int:
+    """How many feedback items of this SKP version the employee has not marked read."""
+    return db.session.scalar(select(func.count(Feedback.id)).where(Feedback.skp_id == skp_id,
+                                                                   Feedback.read_at.is_(None))) or 0
+
+
 def unread_by_skp(employee_id: int) -> list[tuple[Skp, int]]:
     """The employee's SKP versions with unread feedback, with the count (two queries)."""
     rows = db.session.execute(

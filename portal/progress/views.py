@@ -412,9 +412,10 @@ def mark_read(feedback_id: int):
     feedback = perms.get_feedback_or_404(feedback_id, current_user)
     services.mark_read(current_user, feedback, utcnow())
     db.session.commit()
-    if is_fragment_request():
-        return render("progress/_feedback_item.html", "progress/_feedback_item.html", item=feedback,
-                      can_mark=True, button_form=EmptyForm(), values=berakhlak.BY_CODE)
+    if is_fragment_request():  # the item, and the section's unread count out of band
+        return render("progress/_feedback_read.html", "progress/_feedback_read.html", item=feedback,
+                      can_mark=True, button_form=EmptyForm(), values=berakhlak.BY_CODE,
+                      unread=services.unread_count(feedback.skp_id), oob=True)
     return redirect_to(url_for("progress.skp_progress", skp_id=feedback.skp_id) + f"#umpan-balik-{feedback.id}")
 
 

@@ -252,14 +252,15 @@ def _detail_page(skp_id: int, status: int):
     return render("skp/versions.html", status=status, skp=skp, versions=flow.versions_of(skp))
 
 
-_ROW_TEMPLATE = ('{% from "skp/_team_rows.html" import team_row with context %}'
-                 '{{ team_row(row, row_source) }}{% include "components/_flash.html" %}')
+_ROW_TEMPLATE = ('{% from "skp/_team_rows.html" import team_row, team_counts_oob with context %}'
+                 '{{ team_row(row, row_source) }}{{ team_counts_oob(counts) }}{% include "components/_flash.html" %}')
 
 
 def _row_response(skp: Skp, source: str, today, status: int = 200):
-    """The team board row after an action (htmx), with the flash out of band."""
+    """The team board row after an action (htmx), with the state tabs' counts and the flash out of band."""
     row = flow.team_row(current_user, skp, today)
-    body = render_template_string(_ROW_TEMPLATE, row=row, row_source=source, oob=True)
+    counts = flow.team_counts(current_user.employee_id, skp.period)
+    body = render_template_string(_ROW_TEMPLATE, row=row, row_source=source, counts=counts, oob=True)
     response = make_response(body, status)
     response.headers["Vary"] = "HX-Request"
     return response

@@ -96,3 +96,42 @@ def test_confirmation_page_access(client, login, people, period, make_employee, 
     assert client.get(f"/skp/{skp.id}/setujui").status_code == 403  # the owner does not approve
     login(people["boss_user"])
     assert client.get(f"/skp/{skp.id}/setujui", headers=HTMX).status_code == 200
+
+
+# --- the state tabs follow an action in a row ----------------------------------------------------------------
+
+
+def _tab(html: str, state: str) -> str:
+    start = html.index(f'id="team-count-{state}"')
+    return html[start:html.index("</span>", start)]
+
+
+def test_returning_from_a_row_updates_the_tab_counts(client, login, people, period, make_employee, make_skp,
+                                                     make_user, today):
+    first, first_skp = _submitted(people, period, make_employee, make_skp, make_user, today, "Anggota Satu")
+    _submitted(people, period, make_employee, make_skp, make_user, today, "Anggota Dua")
+    login(people["boss_user"])
+    board = client.get("/skp/tim").get_data(as_text=True)
+    assert _tab(board, "diajukan").endswith("(2)") and _tab(board, "dikembalikan").endswith("(0)")
+    assert _tab(board, "all").endswith("(2)")
+
+    response = client.post(f"/skp/{first_skp.id}/kembalikan", headers=HTMX,
+                           data={"next": "tim", "version_id": first_skp.version_id,
+                                 "note": "Lengkapi target indikator pertama."})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and fragment.lstrip().startswith(f'<tr id="tim-{first.id}"')
+    # The tab bar's counts come along out of band.
+    assert 'id="team-count-diajukan" hx-swap-oob="true"' in fragment
+    assert _tab(fragment, "diajukan").endswith("(1)") and _tab(fragment, "dikembalikan").endswith("(1)")
+    assert _tab(fragment, "all").endswith("(2)")
+    board = client.get("/skp/tim").get_data(as_text=True)
+    assert _tab(board, "diajukan").endswith("(1)")  # the same as a fresh page
+
+
+def test_a_refused_action_sends_the_counts_as_they_are(client, login, people, period, make_employee, make_skp,
+                                                       make_user, today):
+    _employee, skp = _submitted(people, period, make_employee, make_skp, make_user, today)
+    login(people["boss_user"])
+    response = client.post(f"/skp/{skp.id}/kembalikan", headers=HTMX, data={"next": "tim", "note": "x"})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 422 and _tab(fragment, "diajukan").endswith("(1)")
