@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -355,10 +355,11 @@ def _check_room(subject: Employee, phase: PeriodPhase, group: str, states: tuple
                                   group=str(GROUP_LABELS[group]).lower(), n=maximum), field="group")
 
 
-def _summary(n: RaterNomination, subject: Employee, rater: Employee, phase: PeriodPhase) -> str:
-    return gettext("%(rater)s (%(group)s) untuk %(subject)s, %(window)s", rater=rater.full_name,
-                   group=str(GROUP_LABELS[n.group]).lower(), subject=subject.full_name,
-                   window=period_services.phase_label(phase))
+def _summary(n: RaterNomination, subject: Employee, rater: Employee, phase: PeriodPhase) -> LazyString:
+    """The audit summary of a nomination (lazy: audit.record writes it in the portal's language)."""
+    return _l("%(rater)s (%(group)s) untuk %(subject)s, %(window)s", rater=rater.full_name,
+              group=LazyString(lambda: str(GROUP_LABELS[n.group]).lower()), subject=subject.full_name,
+              window=LazyString(period_services.phase_label, phase))
 
 
 def nominate(actor, subject: Employee, phase: PeriodPhase, rater: Employee | None, group: str,
@@ -532,7 +533,7 @@ def replace(actor, old: RaterNomination, rater: Employee | None, today: dt.date)
     old.status = NOMINATION_REPLACED
     old.replaced_by_id = new.id
     record(actor, "assessment.replace_nomination", old,
-           summary=gettext("%(old)s diganti oleh %(new)s", old=old.rater.full_name, new=new.rater.full_name),
+           summary=_l("%(old)s diganti oleh %(new)s", old=old.rater.full_name, new=new.rater.full_name),
            changes={"status": [NOMINATION_DECLINED, NOMINATION_REPLACED], "replaced_by_id": [None, new.id]})
     db.session.flush()
     return new
@@ -574,8 +575,8 @@ def remind(actor, subject: Employee, phase: PeriodPhase, now: dt.datetime, today
                              sent_by_id=getattr(actor, "id", None))
     db.session.add(reminder)
     record(actor, "assessment.remind", subject,
-           summary=gettext("Pengingat 360 dikirim ke penilai yang belum mengisi (%(window)s)",
-                           window=period_services.phase_label(phase)))
+           summary=_l("Pengingat 360 dikirim ke penilai yang belum mengisi (%(window)s)",
+                      window=LazyString(period_services.phase_label, phase)))
     db.session.flush()
     return reminder
 
@@ -739,7 +740,7 @@ def update_settings(actor, setting: AssessmentSetting, data: Mapping[str, int]) 
         setattr(setting, name, value)
     if changes:
         record(actor, "assessment.settings", setting,
-               summary=gettext("Pengaturan 360 %(period)s diubah", period=setting.period.name), changes=changes)
+               summary=_l("Pengaturan 360 %(period)s diubah", period=setting.period.name), changes=changes)
     db.session.flush()
     return setting
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -338,8 +339,8 @@ def decline_nomination(actor, secret: str, nomination: RaterNomination, reason: 
     if draft is not None:
         db.session.delete(draft)
     audit.record(actor, "assessment.decline", nomination,
-                 summary=gettext("%(rater)s menolak memberi umpan balik 360 untuk %(subject)s",
-                                 rater=nomination.rater.full_name, subject=nomination.subject.full_name),
+                 summary=_l("%(rater)s menolak memberi umpan balik 360 untuk %(subject)s",
+                            rater=nomination.rater.full_name, subject=nomination.subject.full_name),
                  changes=changes)
     db.session.flush()
     return nomination

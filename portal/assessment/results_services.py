@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal, gettext, lazy_gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -355,8 +356,8 @@ def save_assessor_input(subject: Employee, phase: PeriodPhase, *, actor, scores:
         row.submitted_at = now
     db.session.flush()
     action = "assessment.assessor_input_submit" if submitting else "assessment.assessor_input_save"
-    summary = (gettext("Masukan Pejabat Penilai Kinerja untuk %(name)s dikirim", name=subject.full_name)
+    summary = (_l("Masukan Pejabat Penilai Kinerja untuk %(name)s dikirim", name=subject.full_name)
                if submitting else
-               gettext("Draf masukan Pejabat Penilai Kinerja untuk %(name)s disimpan", name=subject.full_name))
+               _l("Draf masukan Pejabat Penilai Kinerja untuk %(name)s disimpan", name=subject.full_name))
     record(actor, action, row, summary=summary, changes=changes)
     return row

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_decimal, gettext, lazy_gettext
+from flask_babel import LazyString, format_decimal, gettext, lazy_gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -424,7 +425,7 @@ def start_self_assessment(actor, employee: Employee, phase: PeriodPhase, today: 
     db.session.add(sa)
     db.session.flush()
     record(actor, "self_assessment.create", sa,
-           summary=gettext("Penilaian diri %(window)s dimulai", window=period_services.phase_label(phase)),
+           summary=_l("Penilaian diri %(window)s dimulai", window=LazyString(period_services.phase_label, phase)),
            changes={"skp_id": [None, skp.id], "rhk": [None, len(sa.result_ratings)]})
     return sa
 
@@ -441,7 +442,7 @@ def follow_revision(actor, sa: SelfAssessment, today: dt.date) -> bool:
     _sync_rows(sa, skp, common.ensure_items(sa.phase.period))
     db.session.flush()
     record(actor, "self_assessment.follow_revision", sa,
-           summary=gettext("Penilaian diri mengikuti SKP versi %(v)s", v=skp.number), changes={"skp_id": [old, skp.id]})
+           summary=_l("Penilaian diri mengikuti SKP versi %(v)s", v=skp.number), changes={"skp_id": [old, skp.id]})
     return True
 
 
@@ -544,8 +545,8 @@ def save_draft(actor, sa: SelfAssessment, data: Mapping[str, Any], *, version, t
         return DraftSave(False, errors)
     sa.updated_at = now  # the row changes, so its version moves on with every effective save
     db.session.flush()
-    record(actor, "self_assessment.save", sa, summary=gettext("Draf penilaian diri disimpan (%(n)s isian)",
-                                                              n=len(changes)), changes=changes, now=now)
+    record(actor, "self_assessment.save", sa, summary=_l("Draf penilaian diri disimpan (%(n)s isian)",
+                                                         n=len(changes)), changes=changes, now=now)
     return DraftSave(True, errors)
 
 
@@ -593,7 +594,7 @@ def submit_self_assessment(actor, sa: SelfAssessment, *, today: dt.date, now: dt
     sa.status = SELF_SUBMITTED
     sa.submitted_at = now
     db.session.flush()
-    record(actor, "self_assessment.submit", sa, summary=gettext("Penilaian diri diajukan"),
+    record(actor, "self_assessment.submit", sa, summary=_l("Penilaian diri diajukan"),
            changes={"status": [old, SELF_SUBMITTED]}, now=now)
     return sa
 
@@ -621,6 +622,6 @@ def return_self_assessment(actor, sa: SelfAssessment, note: str | None, *, versi
     sa.returned_count = 1
     sa.return_note = clean
     db.session.flush()
-    record(actor, "self_assessment.return", sa, summary=gettext("Penilaian diri dikembalikan untuk dilengkapi"),
+    record(actor, "self_assessment.return", sa, summary=_l("Penilaian diri dikembalikan untuk dilengkapi"),
            changes={"status": [SELF_SUBMITTED, SELF_RETURNED], "return_note": [None, _short(clean)]}, now=now)
     return sa

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -187,7 +188,7 @@ def authenticate(identifier: str, password: str, *, address: str, limits: Thrott
     if user is not None and password_ok and user.is_active:
         _record_attempt(user, key, address, True, now)
         user.last_login_at = now
-        audit.record(user, "auth.login", user, summary=gettext("Masuk ke portal"), address=address, now=now)
+        audit.record(user, "auth.login", user, summary=_l("Masuk ke portal"), address=address, now=now)
         db.session.flush()
         return LoginResult(user=user)
 
@@ -202,8 +203,8 @@ def authenticate(identifier: str, password: str, *, address: str, limits: Thrott
         audit.record(
             None, "auth.lockout", user, object_type="user_account" if user else "login",
             object_id=user.id if user else key,
-            summary=gettext("Percobaan masuk untuk %(what)s ditahan sementara setelah terlalu banyak kegagalan.",
-                            what=what),
+            summary=_l("Percobaan masuk untuk %(what)s ditahan sementara setelah terlalu banyak kegagalan.",
+                       what=what),
             changes={"alasan": [None, after.reason], "menit": [None, after.retry_minutes]},
             address=address, now=now,
         )
@@ -229,7 +230,7 @@ def end_sessions(user: User) -> None:
 def sign_out(user: User, *, now: dt.datetime) -> None:
     """Keluar: the session ends for good, also a copy of its cookie (and the account's sessions elsewhere)."""
     end_sessions(user)
-    audit.record(user, "auth.logout", user, summary=gettext("Keluar dari portal"), now=now)
+    audit.record(user, "auth.logout", user, summary=_l("Keluar dari portal"), now=now)
     db.session.flush()
 
 
@@ -237,7 +238,7 @@ def sign_out_other_devices(user: User, *, now: dt.datetime) -> None:
     """The user ends all their sessions; the view re-issues the current one under the new version."""
     end_sessions(user)
     audit.record(user, "auth.sign_out_other_devices", user,
-                 summary=gettext("Keluar dari semua perangkat lain"), now=now)
+                 summary=_l("Keluar dari semua perangkat lain"), now=now)
     db.session.flush()
 
 
@@ -245,7 +246,7 @@ def sign_out_everywhere(user: User, *, actor: User, now: dt.datetime) -> None:
     """Admin BKPSDM ends every session of an account (a lost phone, a shared computer, a suspected theft)."""
     end_sessions(user)
     audit.record(actor, "user.sign_out_everywhere", user,
-                 summary=gettext("Akun %(u)s dikeluarkan dari semua perangkat", u=user.username), now=now)
+                 summary=_l("Akun %(u)s dikeluarkan dari semua perangkat", u=user.username), now=now)
     db.session.flush()
 
 
@@ -271,7 +272,7 @@ def change_password(user: User, current_password: str, new_password: str, *, now
     user.must_change_password = False
     user.password_changed_at = now
     end_sessions(user)
-    audit.record(user, "user.change_password", user, summary=gettext("Kata sandi diganti oleh pemiliknya"), now=now)
+    audit.record(user, "user.change_password", user, summary=_l("Kata sandi diganti oleh pemiliknya"), now=now)
     db.session.flush()
 
 
@@ -300,7 +301,7 @@ def reset_password(user: User, *, actor: User, now: dt.datetime) -> str:
     end_sessions(user)
     user.password_changed_at = now
     audit.record(actor, "user.reset_password", user,
-                 summary=gettext("Kata sandi akun %(u)s diatur ulang", u=user.username), now=now)
+                 summary=_l("Kata sandi akun %(u)s diatur ulang", u=user.username), now=now)
     db.session.flush()
     return password
 
@@ -318,7 +319,7 @@ def set_role(user: User, role: str, *, actor: User, now: dt.datetime) -> None:
         return
     changes = {"role": [user.role, role]}
     user.role = role
-    audit.record(actor, "user.role", user, summary=gettext("Peran akun %(u)s diubah", u=user.username),
+    audit.record(actor, "user.role", user, summary=_l("Peran akun %(u)s diubah", u=user.username),
                  changes=changes, now=now)
     db.session.flush()
 
@@ -332,8 +333,8 @@ def set_enabled(user: User, enabled: bool, *, actor: User, now: dt.datetime) -> 
     if not enabled:
         end_sessions(user)
     action = "user.enable" if enabled else "user.disable"
-    summary = (gettext("Akun %(u)s diaktifkan", u=user.username) if enabled
-               else gettext("Akun %(u)s dinonaktifkan", u=user.username))
+    summary = (_l("Akun %(u)s diaktifkan", u=user.username) if enabled
+               else _l("Akun %(u)s dinonaktifkan", u=user.username))
     audit.record(actor, action, user, summary=summary, changes={"is_enabled": [not enabled, enabled]}, now=now)
     db.session.flush()
 
@@ -418,7 +419,7 @@ def issue_accounts(employees: list[Employee], *, actor: User, now: dt.datetime,
         for u, e, p in zip(users, employees, passwords, strict=True)
     ]
     audit.record(actor, "user.bulk_issue", None, object_type="user_account",
-                 summary=gettext("%(n)s akun pegawai diterbitkan (%(scope)s)", n=len(issued), scope=scope),
+                 summary=_l("%(n)s akun pegawai diterbitkan (%(scope)s)", n=len(issued), scope=scope),
                  changes={"jumlah": [None, len(issued)], "lingkup": [None, scope]}, now=now)
     db.session.flush()
     return issued

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.i18n import in_portal_language
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 
@@ -68,7 +69,10 @@ def record(
     address: str | None = None,
     now: dt.datetime | None = None,
 ) -> AuditLog:
-    """Add an audit row to the session (the caller commits)."""
+    """Add an audit row to the session (the caller commits).
+
+    ``summary`` is read by everyone in the portal's language: pass it as a lazy string (lazy_gettext), it is
+    written in that language whatever the language of the actor's pages (tests/unit/test_audit_language.py)."""
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
@@ -83,7 +87,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=str(object_id) if object_id is not None else None,
-        summary=summary[:500],
+        summary=in_portal_language(summary)[:500],
         changes={k: v for k, v in (changes or {}).items()} or None,
         address=address,
     )

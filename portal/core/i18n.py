@@ -1,8 +1,8 @@
 """Language choice: Indonesian by default, English on request (stored in the session)."""
 
 from babel.units import format_unit
-from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, get_locale, ngettext
+from flask import Flask, current_app, has_app_context, has_request_context, session
+from flask_babel import force_locale, format_date, get_locale, ngettext
 
 from portal.extensions import babel
 
@@ -20,6 +20,16 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "portal" / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+
+
+def in_portal_language(text) -> str:
+    """``text`` (a lazy_gettext string, or anything else) as text in the portal's language (PORTAL_LANGUAGE),
+    whatever the language of the page being served: for what is stored once and read by everyone later, such as
+    audit summaries. A lazy string keeps its placeholders' values lazy too (LazyString(phase_label, phase))."""
+    if has_app_context():
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return str(text)
+    return str(text)
 
 
 def long_date(value) -> str:

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -124,7 +125,7 @@ def add_competency(actor, *, name: str | None, description: str | None, descript
                             descriptors=levels, position=position)
     db.session.add(competency)
     db.session.flush()
-    record(actor, "competency.create", competency, summary=gettext("Kompetensi %(name)s ditambahkan", name=name),
+    record(actor, "competency.create", competency, summary=_l("Kompetensi %(name)s ditambahkan", name=name),
            changes={"name": [None, name], "kind": [None, rules.TEKNIS]})
     return competency
 
@@ -148,7 +149,7 @@ def update_competency(actor, competency: Competency, *, name: str | None, descri
     db.session.flush()
     if changes:
         record(actor, "competency.update", competency,
-               summary=gettext("Kompetensi %(name)s diubah", name=name), changes=changes)
+               summary=_l("Kompetensi %(name)s diubah", name=name), changes=changes)
     return competency
 
 
@@ -195,8 +196,8 @@ def add_activity_type(actor, *, name, mode, jp_per_day) -> ActivityType:
     kind = ActivityType(code=_unique_code(ActivityType, _slug(values["name"])), position=position, **values)
     db.session.add(kind)
     db.session.flush()
-    record(actor, "activity_type.create", kind, summary=gettext("Jenis kegiatan %(name)s ditambahkan",
-                                                                name=values["name"]),
+    record(actor, "activity_type.create", kind, summary=_l("Jenis kegiatan %(name)s ditambahkan",
+                                                           name=values["name"]),
            changes={k: [None, v] for k, v in values.items()})
     return kind
 
@@ -213,8 +214,8 @@ def update_activity_type(actor, kind: ActivityType, *, name, mode, jp_per_day, a
         setattr(kind, key, value)
     db.session.flush()
     if changes:
-        record(actor, "activity_type.update", kind, summary=gettext("Jenis kegiatan %(name)s diubah",
-                                                                    name=values["name"]), changes=changes)
+        record(actor, "activity_type.update", kind, summary=_l("Jenis kegiatan %(name)s diubah",
+                                                               name=values["name"]), changes=changes)
     return kind
 
 
@@ -259,8 +260,8 @@ def save_standard(actor, position: Position, levels: Mapping[int, int | None]) -
     db.session.flush()
     if changes:
         record(actor, "competency_standard.update", position,
-               summary=gettext("Standar kompetensi jabatan %(name)s (%(unit)s) diubah", name=position.name,
-                               unit=position.unit.name), changes=changes)
+               summary=_l("Standar kompetensi jabatan %(name)s (%(unit)s) diubah", name=position.name,
+                          unit=position.unit.name), changes=changes)
     return standard_levels(position.id)
 
 
@@ -297,8 +298,8 @@ def copy_standard(actor, position: Position) -> int:
         for pid in ids for cid, level in levels.items()])
     db.session.flush()
     record(actor, "competency_standard.copy", position,
-           summary=gettext("Standar kompetensi %(name)s disalin ke %(n)s jabatan bernama sama", name=position.name,
-                           n=len(ids)),
+           summary=_l("Standar kompetensi %(name)s disalin ke %(n)s jabatan bernama sama", name=position.name,
+                      n=len(ids)),
            changes={"positions": [None, ids]})
     return len(ids)
 
@@ -400,8 +401,8 @@ def save_self_assessment(actor, employee: Employee, year: int, levels: Mapping[i
     db.session.flush()
     if changes or submit:
         record(actor, "competency_assessment.self", assessment,
-               summary=(gettext("Penilaian diri kompetensi %(year)s dikirim", year=year) if submit
-                        else gettext("Draf penilaian diri kompetensi %(year)s disimpan", year=year)),
+               summary=(_l("Penilaian diri kompetensi %(year)s dikirim", year=year) if submit
+                        else _l("Draf penilaian diri kompetensi %(year)s disimpan", year=year)),
                changes=changes)
     return assessment
 
@@ -444,10 +445,10 @@ def save_assessment(actor, employee: Employee, year: int, levels: Mapping[int, i
     db.session.flush()
     if changes:
         record(actor, "competency_assessment.final" if finalise else "competency_assessment.save", assessment,
-               summary=(gettext("Penilaian kompetensi %(name)s tahun %(year)s difinalkan", name=employee.full_name,
-                                year=year) if finalise else
-                        gettext("Draf penilaian kompetensi %(name)s tahun %(year)s disimpan",
-                                name=employee.full_name, year=year)),
+               summary=(_l("Penilaian kompetensi %(name)s tahun %(year)s difinalkan", name=employee.full_name,
+                           year=year) if finalise else
+                        _l("Draf penilaian kompetensi %(name)s tahun %(year)s disimpan",
+                           name=employee.full_name, year=year)),
                changes=changes)
     return assessment
 
@@ -472,8 +473,8 @@ def reopen_assessment(actor, assessment: CompetencyAssessment, *, today: dt.date
         row.gap = None
     db.session.flush()
     record(actor, "competency_assessment.reopen", assessment,
-           summary=gettext("Penilaian kompetensi %(name)s tahun %(year)s dibuka kembali", name=employee.full_name,
-                           year=assessment.year),
+           summary=_l("Penilaian kompetensi %(name)s tahun %(year)s dibuka kembali", name=employee.full_name,
+                      year=assessment.year),
            changes={"status": [rules.ASSESSMENT_FINAL, rules.ASSESSMENT_DRAFT]})
     return assessment
 

@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -247,7 +248,7 @@ def create_plan(actor, employee: Employee, year: int, *, today: dt.date) -> Deve
     db.session.add(plan)
     db.session.flush()
     record(actor, "development_plan.create", plan,
-           summary=gettext("Rencana pengembangan kompetensi %(year)s disusun", year=year),
+           summary=_l("Rencana pengembangan kompetensi %(year)s disusun", year=year),
            changes={"status": [None, rules.PLAN_DRAFT]})
     return plan
 
@@ -321,8 +322,8 @@ def add_item(actor, plan: DevelopmentPlan, data: Mapping, *, now: dt.datetime, s
     plan.items.append(item)
     db.session.flush()
     record(actor, "development_item.create", item,
-           summary=gettext("Kegiatan pengembangan \"%(title)s\" ditambahkan ke rencana %(year)s", title=item.title,
-                           year=plan.year),
+           summary=_l("Kegiatan pengembangan \"%(title)s\" ditambahkan ke rencana %(year)s", title=item.title,
+                      year=plan.year),
            changes={k: [None, v.isoformat() if isinstance(v, dt.date) else v] for k, v in values.items()})
     return item
 
@@ -344,7 +345,7 @@ def update_item(actor, item: DevelopmentItem, data: Mapping, *, now: dt.datetime
     item.updated_at = now
     db.session.flush()
     record(actor, "development_item.update", item,
-           summary=gettext("Kegiatan pengembangan \"%(title)s\" diubah", title=item.title), changes=changes)
+           summary=_l("Kegiatan pengembangan \"%(title)s\" diubah", title=item.title), changes=changes)
     return item
 
 
@@ -365,7 +366,7 @@ def delete_item(actor, item: DevelopmentItem, *, now: dt.datetime, version=None)
         if source is not None:
             source.carried_to_id = None
     record(actor, "development_item.delete", item,
-           summary=gettext("Kegiatan pengembangan \"%(title)s\" dihapus", title=item.title),
+           summary=_l("Kegiatan pengembangan \"%(title)s\" dihapus", title=item.title),
            changes={"title": [item.title, None]})
     plan.items.remove(item)
     plan.updated_at = now
@@ -404,8 +405,8 @@ def submit_plan(actor, plan: DevelopmentPlan, *, now: dt.datetime, version=None)
     plan.updated_at = now
     db.session.flush()
     record(actor, "development_plan.submit", plan,
-           summary=gettext("Rencana pengembangan kompetensi %(year)s diajukan kepada %(name)s", year=plan.year,
-                           name=assessor.full_name),
+           summary=_l("Rencana pengembangan kompetensi %(year)s diajukan kepada %(name)s", year=plan.year,
+                      name=assessor.full_name),
            changes={"status": [old, new], "items": [None, len(pending)]})
     return plan
 
@@ -429,8 +430,8 @@ def approve_plan(actor, plan: DevelopmentPlan, *, now: dt.datetime, version=None
     plan.decided_at, plan.decided_by_id, plan.updated_at = now, actor.employee_id, now
     db.session.flush()
     record(actor, "development_plan.approve", plan,
-           summary=gettext("Rencana pengembangan kompetensi %(name)s tahun %(year)s disetujui",
-                           name=plan.employee.full_name, year=plan.year),
+           summary=_l("Rencana pengembangan kompetensi %(name)s tahun %(year)s disetujui",
+                      name=plan.employee.full_name, year=plan.year),
            changes={"status": [old, new], "items": [None, approved]})
     return plan
 
@@ -446,8 +447,8 @@ def return_plan(actor, plan: DevelopmentPlan, note: str | None, *, now: dt.datet
     plan.decided_at, plan.decided_by_id, plan.updated_at = now, actor.employee_id, now
     db.session.flush()
     record(actor, "development_plan.return", plan,
-           summary=gettext("Rencana pengembangan kompetensi %(name)s tahun %(year)s dikembalikan",
-                           name=plan.employee.full_name, year=plan.year),
+           summary=_l("Rencana pengembangan kompetensi %(name)s tahun %(year)s dikembalikan",
+                      name=plan.employee.full_name, year=plan.year),
            changes={"status": [old, new], "return_note": [None, note]})
     return plan
 
@@ -480,7 +481,7 @@ def start_item(actor, item: DevelopmentItem, *, now: dt.datetime, version=None) 
     item.updated_at = now
     db.session.flush()
     record(actor, "development_item.start", item,
-           summary=gettext("Kegiatan \"%(title)s\" dimulai", title=item.title), changes={"status": [old, new]})
+           summary=_l("Kegiatan \"%(title)s\" dimulai", title=item.title), changes={"status": [old, new]})
     return item
 
 
@@ -520,8 +521,8 @@ def _store_certificate(actor, item: DevelopmentItem, filename: str | None, strea
     item.certificates.append(certificate)
     db.session.flush()
     record(actor, "development_certificate.add", item,
-           summary=gettext("Sertifikat %(name)s diunggah untuk \"%(title)s\"", name=certificate.original_name,
-                           title=item.title),
+           summary=_l("Sertifikat %(name)s diunggah untuk \"%(title)s\"", name=certificate.original_name,
+                      title=item.title),
            changes={"original_name": [None, certificate.original_name], "sha256": [None, certificate.sha256],
                     "size": [None, written]})
     return certificate
@@ -561,7 +562,7 @@ def complete_item(actor, item: DevelopmentItem, *, actual_jp: int | None, comple
     item.actual_jp, item.completed_on, item.updated_at = actual_jp, completed_on, now
     db.session.flush()
     record(actor, "development_item.complete", item,
-           summary=gettext("Kegiatan \"%(title)s\" selesai: %(jp)s JP", title=item.title, jp=actual_jp),
+           summary=_l("Kegiatan \"%(title)s\" selesai: %(jp)s JP", title=item.title, jp=actual_jp),
            changes={"status": [old, new], "actual_jp": [None, actual_jp],
                     "completed_on": [None, completed_on.isoformat()]})
     return item
@@ -579,7 +580,7 @@ def cancel_item(actor, item: DevelopmentItem, note: str | None, *, now: dt.datet
     item.note, item.updated_at = note, now
     db.session.flush()
     record(actor, "development_item.cancel", item,
-           summary=gettext("Kegiatan \"%(title)s\" dibatalkan", title=item.title),
+           summary=_l("Kegiatan \"%(title)s\" dibatalkan", title=item.title),
            changes={"status": [old, new], "note": [None, note]})
     return item
 
@@ -617,7 +618,7 @@ def carry_item(actor, item: DevelopmentItem, *, today: dt.date, now: dt.datetime
     item.updated_at = now
     db.session.flush()
     record(actor, "development_item.carry", item,
-           summary=gettext("Kegiatan \"%(title)s\" dibawa ke rencana %(year)s", title=item.title, year=target_year),
+           summary=_l("Kegiatan \"%(title)s\" dibawa ke rencana %(year)s", title=item.title, year=target_year),
            changes={"carried_to_id": [None, copy.id]})
     return copy
 

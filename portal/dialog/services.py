@@ -150,7 +150,7 @@ def propose(actor, employee: Employee, *, starts_at: dt.datetime, duration: int,
                                                carried_from_id=old.id))
     db.session.flush()
     record(actor, "dialog.propose", session,
-           summary=gettext("Sesi dialog kinerja diusulkan untuk %(name)s", name=employee.full_name),
+           summary=_l("Sesi dialog kinerja diusulkan untuk %(name)s", name=employee.full_name),
            changes={"starts_at": [None, starts_at.isoformat()], "kind": [None, kind],
                     "carried_points": [None, len(session.points)]})
     return session
@@ -160,7 +160,7 @@ def accept(actor, session: DialogSession, *, now: dt.datetime, version=None) -> 
     _version(session, version)
     _move(actor, session, "accept", now)
     db.session.flush()
-    record(actor, "dialog.accept", session, summary=gettext("Jadwal sesi dialog kinerja diterima"),
+    record(actor, "dialog.accept", session, summary=_l("Jadwal sesi dialog kinerja diterima"),
            changes={"status": [rules.PROPOSED, rules.SCHEDULED]})
     return session
 
@@ -179,7 +179,7 @@ def reschedule(actor, session: DialogSession, *, starts_at: dt.datetime, place: 
     session.link = _text(link, "link", gettext("Tautan rapat daring"), LINK_MAX, required=False) or session.link
     session.message = _text(message, "message", gettext("Pesan"), required=False)
     db.session.flush()
-    record(actor, "dialog.reschedule", session, summary=gettext("Waktu lain diusulkan untuk sesi dialog kinerja"),
+    record(actor, "dialog.reschedule", session, summary=_l("Waktu lain diusulkan untuk sesi dialog kinerja"),
            changes={"starts_at": [old.isoformat(), starts_at.isoformat()]})
     return session
 
@@ -191,7 +191,7 @@ def cancel(actor, session: DialogSession, reason: str | None, *, now: dt.datetim
     _move(actor, session, "cancel", now)
     session.cancel_reason = reason
     db.session.flush()
-    record(actor, "dialog.cancel", session, summary=gettext("Sesi dialog kinerja dibatalkan"),
+    record(actor, "dialog.cancel", session, summary=_l("Sesi dialog kinerja dibatalkan"),
            changes={"status": [old, rules.CANCELLED], "reason": [None, reason]})
     return session
 
@@ -202,7 +202,7 @@ def close(actor, session: DialogSession, *, now: dt.datetime, version=None) -> D
     _move(actor, session, "close", now)
     session.closed_at = now
     db.session.flush()
-    record(actor, "dialog.close", session, summary=gettext("Sesi dialog kinerja ditutup oleh penilai"),
+    record(actor, "dialog.close", session, summary=_l("Sesi dialog kinerja ditutup oleh penilai"),
            changes={"status": [rules.SCHEDULED, rules.CLOSED],
                     "not_discussed": [None, len(rules.carry_over(rules.Point(p.id, p.discussed)
                                                                  for p in session.points))]})
@@ -218,7 +218,7 @@ def confirm(actor, session: DialogSession, comment: str | None, *, now: dt.datet
     session.confirmed_at = now
     session.employee_comment = comment
     db.session.flush()
-    record(actor, "dialog.confirm", session, summary=gettext("Hasil sesi dialog kinerja dikonfirmasi pegawai"),
+    record(actor, "dialog.confirm", session, summary=_l("Hasil sesi dialog kinerja dikonfirmasi pegawai"),
            changes={"status": [rules.CLOSED, rules.CONFIRMED], "comment": [None, comment]})
     return session
 
@@ -283,7 +283,7 @@ def add_action(actor, session: DialogSession, text: str | None, owner_side: str,
                           updated_by_id=actor.employee_id)
     session.actions.append(action)
     db.session.flush()
-    record(actor, "dialog.action_add", session, summary=gettext("Tindak lanjut disepakati: %(text)s", text=text[:150]),
+    record(actor, "dialog.action_add", session, summary=_l("Tindak lanjut disepakati: %(text)s", text=text[:150]),
            changes={"due_on": [None, due_on.isoformat() if due_on else None]})
     return action
 
@@ -300,7 +300,7 @@ def update_action(actor, action: DialogAction, status: str, *, now: dt.datetime)
     db.session.flush()
     if old != status:
         record(actor, "dialog.action_status", action.session,
-               summary=gettext("Status tindak lanjut diubah: %(text)s", text=action.text[:150]),
+               summary=_l("Status tindak lanjut diubah: %(text)s", text=action.text[:150]),
                changes={"status": [old, status]})
     return action
 
@@ -540,7 +540,7 @@ def start_coaching(actor, employee: Employee, coach: Employee | None, *, kind: s
     record_.employee, record_.coach = employee, coach
     db.session.add(record_)
     db.session.flush()
-    record(actor, "coaching.start", record_, summary=gettext("Pembinaan %(name)s dimulai", name=employee.full_name),
+    record(actor, "coaching.start", record_, summary=_l("Pembinaan %(name)s dimulai", name=employee.full_name),
            changes={"coach_id": [None, coach.id], "kind": [None, kind]})
     return record_
 
@@ -569,7 +569,7 @@ def close_coaching(actor, record_: CoachingRecord, outcome: str | None, *, versi
     record_.outcome = _text(outcome, "outcome", gettext("Hasil pembinaan"))
     record_.status = rules.COACHING_DONE
     db.session.flush()
-    record(actor, "coaching.close", record_, summary=gettext("Pembinaan selesai"),
+    record(actor, "coaching.close", record_, summary=_l("Pembinaan selesai"),
            changes={"status": [rules.COACHING_ACTIVE, rules.COACHING_DONE]})
     return record_
 
@@ -602,8 +602,8 @@ def grant_counsellor(actor, employee: Employee, active: bool, now: dt.datetime) 
         row.active = active
     db.session.flush()
     record(actor, "counselling.counsellor", row,
-           summary=gettext("%(name)s ditetapkan sebagai konselor", name=employee.full_name) if active
-           else gettext("%(name)s tidak lagi konselor", name=employee.full_name),
+           summary=_l("%(name)s ditetapkan sebagai konselor", name=employee.full_name) if active
+           else _l("%(name)s tidak lagi konselor", name=employee.full_name),
            changes={"active": [None, active]})
     return row
 
@@ -621,7 +621,7 @@ def refer(actor, employee: Employee, counsellor: Employee | None, reason: str | 
     referral.employee = employee
     db.session.add(referral)
     db.session.flush()
-    record(actor, "counselling.refer", referral, summary=gettext("Rujukan konseling kinerja dibuat"),
+    record(actor, "counselling.refer", referral, summary=_l("Rujukan konseling kinerja dibuat"),
            changes={"status": [None, rules.REFERRAL_OPEN]})
     return referral
 
@@ -642,7 +642,7 @@ def add_counselling_note(actor, referral: CounsellingReferral, text: str | None,
     if actor.employee_id == referral.counsellor_id and referral.status == rules.REFERRAL_OPEN:
         referral.status = rules.REFERRAL_ACTIVE
     db.session.flush()
-    record(actor, "counselling.note", referral, summary=gettext("Catatan konseling ditambahkan"), changes={})
+    record(actor, "counselling.note", referral, summary=_l("Catatan konseling ditambahkan"), changes={})
     return note
 
 
@@ -656,6 +656,6 @@ def close_counselling(actor, referral: CounsellingReferral, now: dt.datetime, ve
     referral.status = rules.REFERRAL_DONE
     referral.closed_at = now
     db.session.flush()
-    record(actor, "counselling.close", referral, summary=gettext("Konseling kinerja selesai"),
+    record(actor, "counselling.close", referral, summary=_l("Konseling kinerja selesai"),
            changes={"status": [old, rules.REFERRAL_DONE]})
     return referral

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.audit import record
@@ -173,9 +174,9 @@ def file_appeal(actor, evaluation: Evaluation, reasons: str | None, files: Itera
         _store(appeal, name, stream, now)
     db.session.flush()
     record(actor, "appeal.file", appeal,
-           summary=gettext("Keberatan atas penilaian %(window)s diajukan kepada %(decider)s",
-                           window=period_services.phase_label(evaluation.phase),
-                           decider=decider.full_name if decider else gettext("Admin BKPSDM")),
+           summary=_l("Keberatan atas penilaian %(window)s diajukan kepada %(decider)s",
+                      window=LazyString(period_services.phase_label, evaluation.phase),
+                      decider=decider.full_name if decider else _l("Admin BKPSDM")),
            changes={"status": [None, APPEAL_FILED], "attachments": [None, len(files)]})
     return appeal
 
@@ -205,7 +206,7 @@ def request_statement(actor, appeal: Appeal, party: str, question: str | None, *
     appeal.statements.append(statement)
     db.session.flush()
     record(actor, "appeal.request_statement", appeal,
-           summary=gettext("Penjelasan diminta dari %(party)s", party=party), changes={"question": [None, question]})
+           summary=_l("Penjelasan diminta dari %(party)s", party=party), changes={"question": [None, question]})
     return statement
 
 
@@ -226,7 +227,7 @@ def answer_statement(actor, statement: AppealStatement, answer: str | None, *, n
     statement.answered_at = now
     db.session.flush()
     record(actor, "appeal.answer_statement", statement.appeal,
-           summary=gettext("Penjelasan %(party)s dikirim", party=statement.party), changes={"answer": [None, answer]})
+           summary=_l("Penjelasan %(party)s dikirim", party=statement.party), changes={"answer": [None, answer]})
     return statement
 
 
@@ -270,7 +271,7 @@ def decide(actor, appeal: Appeal, outcome: str, note: str | None, *, result_rati
     appeal.decided_at, appeal.decided_on, appeal.decided_by_id = now, today, actor.employee_id
     db.session.flush()
     record(actor, "appeal.decide", appeal,
-           summary=gettext("Keberatan diputuskan: %(outcome)s", outcome=outcome),
+           summary=_l("Keberatan diputuskan: %(outcome)s", outcome=outcome),
            changes={"status": [APPEAL_FILED, appeal.status], "decision_note": [None, note],
                     "predikat": [None, evaluation.predikat]})
     return appeal

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -166,7 +166,7 @@ def update_pattern(actor, unit_rating: str, constraints: list[rules.Constraint])
     db.session.flush()
     g.pop("_distribution_patterns", None)
     record(actor, "evaluation.pattern_update", None,
-           summary=gettext("Pola distribusi %(rating)s diubah", rating=UNIT_RATING_LABELS[unit_rating]),
+           summary=_l("Pola distribusi %(rating)s diubah", rating=UNIT_RATING_LABELS[unit_rating]),
            changes={"pattern": [old, [constraint_text(c) for c in constraints]]})
 
 
@@ -208,8 +208,8 @@ def record_achievement(actor, unit: Unit, phase: PeriodPhase, rating: str | None
     db.session.flush()
     if changes:
         record(actor, "evaluation.unit_achievement", row,
-               summary=gettext("Capaian kinerja organisasi %(unit)s, %(window)s: %(rating)s", unit=unit.name,
-                               window=period_services.phase_label(phase), rating=UNIT_RATING_LABELS[rating]),
+               summary=_l("Capaian kinerja organisasi %(unit)s, %(window)s: %(rating)s", unit=unit.name,
+                          window=LazyString(period_services.phase_label, phase), rating=UNIT_RATING_LABELS[rating]),
                changes=changes)
     return row
 
@@ -403,8 +403,8 @@ def save_ratings(actor, employee: Employee, phase: PeriodPhase, data: Mapping[st
     db.session.flush()
     if changes:
         record(actor, "evaluation.save", evaluation,
-               summary=gettext("Draf penilaian %(name)s, %(window)s disimpan", name=employee.full_name,
-                               window=period_services.phase_label(phase)),
+               summary=_l("Draf penilaian %(name)s, %(window)s disimpan", name=employee.full_name,
+                          window=LazyString(period_services.phase_label, phase)),
                changes=changes)
     return evaluation
 
@@ -475,8 +475,9 @@ def finalise(actor, employee: Employee, phase: PeriodPhase, data: Mapping[str, s
     evaluation.return_note = ""
     db.session.flush()
     record(actor, "evaluation.finalise", evaluation,
-           summary=gettext("Penilaian %(name)s, %(window)s difinalkan: %(predikat)s", name=employee.full_name,
-                           window=period_services.phase_label(phase), predikat=predikat_label(evaluation.predikat)),
+           summary=_l("Penilaian %(name)s, %(window)s difinalkan: %(predikat)s", name=employee.full_name,
+                      window=LazyString(period_services.phase_label, phase),
+                      predikat=LazyString(predikat_label, evaluation.predikat)),
            changes={"status": [DRAFT, FINAL], "predikat": [None, evaluation.predikat],
                     "by_superior": [None, evaluation.by_superior],
                     **({"distribution_note": [None, evaluation.distribution_note]} if deviations else {})})
@@ -504,7 +505,7 @@ def send_back(actor, evaluation: Evaluation, note: str | None, *, now: dt.dateti
     evaluation.updated_at = now
     db.session.flush()
     record(actor, "evaluation.send_back", evaluation,
-           summary=gettext("Penilaian %(name)s dikembalikan kepada penilainya", name=evaluation.employee.full_name),
+           summary=_l("Penilaian %(name)s dikembalikan kepada penilainya", name=evaluation.employee.full_name),
            changes={"status": [FINAL, RETURNED], "return_note": [None, note]})
     return evaluation
 
@@ -588,8 +589,8 @@ def release(actor, evaluation: Evaluation, *, today: dt.date, now: dt.datetime, 
     evaluation.released_at = now
     db.session.flush()
     record(actor, "evaluation.release", evaluation,
-           summary=gettext("Dokumen evaluasi %(name)s versi %(v)s ditandatangani dan diserahkan",
-                           name=evaluation.employee.full_name, v=document.version),
+           summary=_l("Dokumen evaluasi %(name)s versi %(v)s ditandatangani dan diserahkan",
+                      name=evaluation.employee.full_name, v=document.version),
            changes={"status": [FINAL, RELEASED], "document": [None, document.code]})
     return document
 
@@ -608,7 +609,7 @@ def acknowledge(actor, document: EvaluationDocument, *, today: dt.date, now: dt.
     document.received_at = now
     db.session.flush()
     record(actor, "evaluation.acknowledge", evaluation,
-           summary=gettext("Dokumen evaluasi versi %(v)s diterima pegawai", v=document.version),
+           summary=_l("Dokumen evaluasi versi %(v)s diterima pegawai", v=document.version),
            changes={"received_on": [None, today.isoformat()]})
     return document
 
@@ -629,8 +630,8 @@ def reopen(actor, evaluation: Evaluation, reason: str | None, *, now: dt.datetim
     evaluation.updated_at = now
     db.session.flush()
     record(actor, "evaluation.reopen", evaluation,
-           summary=gettext("Penilaian %(name)s dibuka kembali: %(reason)s", name=evaluation.employee.full_name,
-                           reason=reason[:300]),
+           summary=_l("Penilaian %(name)s dibuka kembali: %(reason)s", name=evaluation.employee.full_name,
+                      reason=reason[:300]),
            changes={"status": [old, DRAFT], "reason": [None, reason]})
     return evaluation
 

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.orm import joinedload
 
@@ -128,7 +129,7 @@ def create_unit(actor, name: str, kind: str, parent: Unit | None = None, code: s
     db.session.add(unit)
     db.session.flush()
     set_unit_paths(unit)
-    record(actor, "unit.create", unit, summary=gettext("Unit %(name)s dibuat", name=unit.name),
+    record(actor, "unit.create", unit, summary=_l("Unit %(name)s dibuat", name=unit.name),
            changes={k: [None, v] for k, v in data.items() if v is not None})
     return unit
 
@@ -154,7 +155,7 @@ def update_unit(actor, unit: Unit, data: Mapping[str, Any], version: Any = None)
         set_unit_paths(unit)
         changes["path"] = [old_path, unit.path]
     db.session.flush()
-    record(actor, "unit.update", unit, summary=gettext("Unit %(name)s diubah", name=unit.name), changes=changes)
+    record(actor, "unit.update", unit, summary=_l("Unit %(name)s diubah", name=unit.name), changes=changes)
     return unit
 
 
@@ -183,7 +184,7 @@ def deactivate_unit(actor, unit: Unit) -> Unit:
             "Unit tidak dapat dinonaktifkan karena masih memiliki %(n)s sub-unit aktif.", n=children))
     unit.active = False
     db.session.flush()
-    record(actor, "unit.deactivate", unit, summary=gettext("Unit %(name)s dinonaktifkan", name=unit.name),
+    record(actor, "unit.deactivate", unit, summary=_l("Unit %(name)s dinonaktifkan", name=unit.name),
            changes={"active": [True, False]})
     return unit
 
@@ -195,7 +196,7 @@ def reactivate_unit(actor, unit: Unit) -> Unit:
         raise DomainError(gettext("Aktifkan unit induknya terlebih dahulu."))
     unit.active = True
     db.session.flush()
-    record(actor, "unit.reactivate", unit, summary=gettext("Unit %(name)s diaktifkan kembali", name=unit.name),
+    record(actor, "unit.reactivate", unit, summary=_l("Unit %(name)s diaktifkan kembali", name=unit.name),
            changes={"active": [False, True]})
     return unit
 
@@ -238,7 +239,7 @@ def create_position(actor, data: Mapping[str, Any]) -> Position:
     position = Position(**clean)
     db.session.add(position)
     db.session.flush()
-    record(actor, "position.create", position, summary=gettext("Jabatan %(name)s dibuat", name=position.name),
+    record(actor, "position.create", position, summary=_l("Jabatan %(name)s dibuat", name=position.name),
            changes={k: [None, v] for k, v in clean.items() if v not in (None, False)})
     return position
 
@@ -259,7 +260,7 @@ def update_position(actor, position: Position, data: Mapping[str, Any]) -> Posit
     for key, value in clean.items():
         setattr(position, key, value)
     db.session.flush()
-    record(actor, "position.update", position, summary=gettext("Jabatan %(name)s diubah", name=position.name),
+    record(actor, "position.update", position, summary=_l("Jabatan %(name)s diubah", name=position.name),
            changes=changes)
     return position
 
@@ -277,7 +278,7 @@ def deactivate_position(actor, position: Position) -> Position:
     position.active = False
     db.session.flush()
     record(actor, "position.deactivate", position,
-           summary=gettext("Jabatan %(name)s dinonaktifkan", name=position.name), changes={"active": [True, False]})
+           summary=_l("Jabatan %(name)s dinonaktifkan", name=position.name), changes={"active": [True, False]})
     return position
 
 
@@ -287,7 +288,7 @@ def reactivate_position(actor, position: Position) -> Position:
     position.active = True
     db.session.flush()
     record(actor, "position.reactivate", position,
-           summary=gettext("Jabatan %(name)s diaktifkan kembali", name=position.name),
+           summary=_l("Jabatan %(name)s diaktifkan kembali", name=position.name),
            changes={"active": [False, True]})
     return position
 
@@ -429,7 +430,7 @@ def create_employee(actor, data: Mapping[str, Any]) -> Employee:
     db.session.add(employee)
     db.session.flush()
     record(actor, "employee.create", employee,
-           summary=gettext("Pegawai %(name)s ditambahkan", name=employee.full_name),
+           summary=_l("Pegawai %(name)s ditambahkan", name=employee.full_name),
            changes={k: [None, v.isoformat() if isinstance(v, dt.date) else v]
                     for k, v in clean.items() if v is not None})
     return employee
@@ -457,7 +458,7 @@ def update_employee(actor, employee: Employee, data: Mapping[str, Any], version:
         setattr(employee, key, value)
     db.session.flush()
     record(actor, "employee.update", employee,
-           summary=gettext("Data pegawai %(name)s diubah", name=employee.full_name), changes=changes)
+           summary=_l("Data pegawai %(name)s diubah", name=employee.full_name), changes=changes)
     if any(name in changes for name in MOVE_FIELDS):
         record_employee_move(actor, employee, before, effective_on or today or local_today())
     return employee
@@ -485,7 +486,8 @@ def record_employee_move(actor, employee: Employee, before: Mapping[str, Any], e
                if before.get(name) != getattr(employee, name)}
     changes["effective_on"] = [None, effective_on.isoformat()]
     record(actor, "employee.move", move, changes=changes,
-           summary=gettext("Mutasi %(name)s berlaku %(date)s", name=employee.full_name, date=long_date(effective_on)))
+           summary=_l("Mutasi %(name)s berlaku %(date)s", name=employee.full_name,
+                      date=LazyString(long_date, effective_on)))
     return move
 
 
@@ -520,7 +522,7 @@ def deactivate_employee(actor, employee: Employee) -> Employee:
     employee.active = False
     db.session.flush()
     record(actor, "employee.deactivate", employee,
-           summary=gettext("Pegawai %(name)s dinonaktifkan", name=employee.full_name),
+           summary=_l("Pegawai %(name)s dinonaktifkan", name=employee.full_name),
            changes={"active": [True, False]})
     return employee
 
@@ -533,7 +535,7 @@ def reactivate_employee(actor, employee: Employee) -> Employee:
     employee.active = True
     db.session.flush()
     record(actor, "employee.reactivate", employee,
-           summary=gettext("Pegawai %(name)s diaktifkan kembali", name=employee.full_name),
+           summary=_l("Pegawai %(name)s diaktifkan kembali", name=employee.full_name),
            changes={"active": [False, True]})
     return employee
 
@@ -566,8 +568,8 @@ def add_acting_assignment(actor, employee: Employee, position: Position, kind: s
     db.session.add(assignment)
     db.session.flush()
     record(actor, "acting.create", assignment,
-           summary=gettext("%(kind)s %(position)s: %(name)s", kind=kind, position=position.name,
-                           name=employee.full_name),
+           summary=_l("%(kind)s %(position)s: %(name)s", kind=kind, position=position.name,
+                      name=employee.full_name),
            changes={"employee_id": [None, employee.id], "position_id": [None, position.id], "kind": [None, kind],
                     "start_date": [None, start_date.isoformat()],
                     "end_date": [None, end_date.isoformat() if end_date else None]})
@@ -582,14 +584,14 @@ def end_acting_assignment(actor, assignment: ActingAssignment, end_date: dt.date
     changes = diff(assignment, ["end_date"], {"end_date": end_date})
     assignment.end_date = end_date
     db.session.flush()
-    record(actor, "acting.end", assignment, summary=gettext("Penugasan %(kind)s diakhiri", kind=assignment.kind),
+    record(actor, "acting.end", assignment, summary=_l("Penugasan %(kind)s diakhiri", kind=assignment.kind),
            changes=changes)
     return assignment
 
 
 def remove_acting_assignment(actor, assignment: ActingAssignment) -> None:
     """Delete a wrongly entered assignment (the audit row keeps what it was)."""
-    record(actor, "acting.delete", assignment, summary=gettext("Penugasan %(kind)s dihapus", kind=assignment.kind),
+    record(actor, "acting.delete", assignment, summary=_l("Penugasan %(kind)s dihapus", kind=assignment.kind),
            changes={"employee_id": [assignment.employee_id, None], "position_id": [assignment.position_id, None],
                     "kind": [assignment.kind, None], "start_date": [assignment.start_date.isoformat(), None]})
     db.session.delete(assignment)
@@ -626,7 +628,7 @@ def save_golongan(actor, golongan: Golongan | None, data: Mapping[str, Any]) -> 
         golongan = Golongan(**clean)
         db.session.add(golongan)
         db.session.flush()
-        record(actor, "golongan.create", golongan, summary=gettext("Golongan %(code)s ditambahkan", code=golongan.code),
+        record(actor, "golongan.create", golongan, summary=_l("Golongan %(code)s ditambahkan", code=golongan.code),
                changes={k: [None, v] for k, v in clean.items()})
         return golongan
     changes = diff(golongan, GOLONGAN_FIELDS, clean)
@@ -634,7 +636,7 @@ def save_golongan(actor, golongan: Golongan | None, data: Mapping[str, Any]) -> 
         for key, value in clean.items():
             setattr(golongan, key, value)
         db.session.flush()
-        record(actor, "golongan.update", golongan, summary=gettext("Golongan %(code)s diubah", code=golongan.code),
+        record(actor, "golongan.update", golongan, summary=_l("Golongan %(code)s diubah", code=golongan.code),
                changes=changes)
     return golongan
 
@@ -665,7 +667,7 @@ def save_position_type(actor, ptype: PositionType | None, data: Mapping[str, Any
         db.session.add(ptype)
         db.session.flush()
         record(actor, "position_type.create", ptype,
-               summary=gettext("Jenis jabatan %(name)s ditambahkan", name=ptype.name),
+               summary=_l("Jenis jabatan %(name)s ditambahkan", name=ptype.name),
                changes={k: [None, v] for k, v in clean.items()})
         return ptype
     changes = diff(ptype, POSITION_TYPE_FIELDS, clean)
@@ -674,7 +676,7 @@ def save_position_type(actor, ptype: PositionType | None, data: Mapping[str, Any
             setattr(ptype, key, value)
         db.session.flush()
         record(actor, "position_type.update", ptype,
-               summary=gettext("Jenis jabatan %(name)s diubah", name=ptype.name), changes=changes)
+               summary=_l("Jenis jabatan %(name)s diubah", name=ptype.name), changes=changes)
     return ptype
 
 
@@ -687,6 +689,6 @@ def set_reference_active(actor, obj: Golongan | PositionType, active: bool) -> N
     label = getattr(obj, "code", "")
     verb = "reactivate" if active else "deactivate"
     record(actor, f"{obj.__tablename__}.{verb}", obj,
-           summary=(gettext("%(code)s diaktifkan kembali", code=label) if active
-                    else gettext("%(code)s dinonaktifkan", code=label)),
+           summary=(_l("%(code)s diaktifkan kembali", code=label) if active
+                    else _l("%(code)s dinonaktifkan", code=label)),
            changes={"active": [not active, active]})

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.audit import record
@@ -103,5 +103,5 @@ def seed_holidays(year: int, actor=None) -> int:
     if added:
         db.session.flush()
         record(actor, "holiday.seed", object_type="holiday", object_id=year,
-               summary=gettext("%(n)s hari libur tahun %(year)s dimuat dari data awal", n=added, year=year))
+               summary=_l("%(n)s hari libur tahun %(year)s dimuat dari data awal", n=added, year=year))
     return added

@@ -6,14 +6,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import LazyString, gettext, lazy_gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
 from portal.core import request_cache
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, check_version
-from portal.core.i18n import long_date
+from portal.core.i18n import in_portal_language, long_date
 from portal.core.textlimits import clean_text
 from portal.core.timeutil import utcnow
 from portal.extensions import db
@@ -176,7 +177,9 @@ def create_period(actor, year: int, name: str | None, frequency: str) -> Period:
         raise DomainError(gettext("Pilih frekuensi evaluasi periodik: bulanan atau triwulanan."), field="frequency")
     if period_for_year(year) is not None:
         raise DomainError(gettext("Periode tahun %(year)s sudah ada.", year=year), field="year")
-    name = clean_text(name, PERIOD_NAME_MAX, field="name") or gettext("Periode Kinerja %(year)s", year=year)
+    # The default name is stored, and read by everyone: in the portal's language, not the admin's page language.
+    name = clean_text(name, PERIOD_NAME_MAX, field="name") or in_portal_language(
+        _l("Periode Kinerja %(year)s", year=year))
     for seed_year in (year, year + 1):
         if not holidays_between(dt.date(seed_year, 1, 1), dt.date(seed_year, 12, 31)):
             seed_holidays(seed_year, actor)
@@ -188,7 +191,7 @@ def create_period(actor, year: int, name: str | None, frequency: str) -> Period:
                                          closes_on=proposed.closes_on))
     db.session.add(period)
     db.session.flush()
-    record(actor, "period.create", period, summary=gettext("%(name)s dibuat", name=period.name),
+    record(actor, "period.create", period, summary=_l("%(name)s dibuat", name=period.name),
            changes={"year": [None, year], "name": [None, period.name], "frequency": [None, frequency],
                     "phases": [None, len(period.phases)]})
     return period
@@ -219,7 +222,7 @@ def update_phase(actor, phase: PeriodPhase, opens_on: dt.date | None, closes_on:
     period.updated_at = utcnow()  # an UPDATE of the period bumps its version: other open forms become stale
     db.session.flush()
     record(actor, "period.phase_update", phase,
-           summary=gettext("Jadwal %(phase)s %(period)s diubah", phase=phase_label(phase), period=period.name),
+           summary=_l("Jadwal %(phase)s %(period)s diubah", phase=LazyString(phase_label, phase), period=period.name),
            changes=changes)
     return phase
 
@@ -268,8 +271,8 @@ def reopen_phase(actor, phase: PeriodPhase, today: dt.date, until: dt.date | Non
     db.session.flush()
     target = employee.full_name if employee else unit.name
     record(actor, "period.reopen", reopening,
-           summary=gettext("%(phase)s dibuka kembali untuk %(target)s sampai %(date)s", phase=phase_label(phase),
-                           target=target, date=long_date(until)),
+           summary=_l("%(phase)s dibuka kembali untuk %(target)s sampai %(date)s", phase=LazyString(phase_label, phase),
+                      target=target, date=LazyString(long_date, until)),
            changes={"phase_id": [None, phase.id], "employee_id": [None, reopening.employee_id],
                     "unit_id": [None, reopening.unit_id], "until": [None, until.isoformat()],
                     "reason": [None, reopening.reason]})
@@ -285,7 +288,7 @@ def end_reopening(actor, reopening: PhaseReopening, today: dt.date) -> PhaseReop
     reopening.until = yesterday
     db.session.flush()
     record(actor, "period.reopen_end", reopening,
-           summary=gettext("Pembukaan kembali %(phase)s diakhiri", phase=phase_label(reopening.phase)),
+           summary=_l("Pembukaan kembali %(phase)s diakhiri", phase=LazyString(phase_label, reopening.phase)),
            changes=changes)
     return reopening
 
@@ -332,8 +335,8 @@ def add_holiday(actor, data: Mapping[str, Any]) -> Holiday:
     db.session.add(holiday)
     db.session.flush()
     record(actor, "holiday.create", holiday,
-           summary=gettext("Hari libur %(name)s (%(date)s) ditambahkan", name=holiday.name,
-                           date=long_date(holiday.date)),
+           summary=_l("Hari libur %(name)s (%(date)s) ditambahkan", name=holiday.name,
+                      date=LazyString(long_date, holiday.date)),
            changes={"date": [None, holiday.date.isoformat()], "name": [None, holiday.name],
                     "kind": [None, holiday.kind]})
     return holiday
@@ -348,13 +351,14 @@ def update_holiday(actor, holiday: Holiday, data: Mapping[str, Any]) -> Holiday:
         setattr(holiday, key, value)
     db.session.flush()
     record(actor, "holiday.update", holiday,
-           summary=gettext("Hari libur %(name)s diubah", name=holiday.name), changes=changes)
+           summary=_l("Hari libur %(name)s diubah", name=holiday.name), changes=changes)
     return holiday
 
 
 def delete_holiday(actor, holiday: Holiday) -> None:
     record(actor, "holiday.delete", holiday,
-           summary=gettext("Hari libur %(name)s (%(date)s) dihapus", name=holiday.name, date=long_date(holiday.date)),
+           summary=_l("Hari libur %(name)s (%(date)s) dihapus", name=holiday.name,
+                      date=LazyString(long_date, holiday.date)),
            changes={"date": [holiday.date.isoformat(), None], "name": [holiday.name, None],
                     "kind": [holiday.kind, None]})
     db.session.delete(holiday)

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -229,8 +230,8 @@ def save_realisation(actor, skp: Skp, indicator: Indicator, seq: int, *, text: s
         db.session.flush()
     label = rules.sub_period_label(skp.period.frequency, seq)
     record(actor, "realisation.save", realisation,
-           summary=gettext("Realisasi %(label)s untuk indikator \"%(indicator)s\" disimpan", label=gettext(label),
-                           indicator=indicator.text[:120]),
+           summary=_l("Realisasi %(label)s untuk indikator \"%(indicator)s\" disimpan", label=_l(label),
+                      indicator=indicator.text[:120]),
            changes={"skp_id": [None, skp.id], "indicator_id": [None, indicator.id], "sub_period": [None, seq],
                     **changes})
     return realisation
@@ -300,7 +301,7 @@ def add_file_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, filena
     db.session.add(evidence)
     db.session.flush()
     record(actor, "evidence.add", evidence,
-           summary=gettext("Bukti dukung %(name)s diunggah", name=original),
+           summary=_l("Bukti dukung %(name)s diunggah", name=original),
            changes={"realisation_id": [None, realisation.id], "original_name": [None, original],
                     "content_type": [None, kind.content_type], "size": [None, size],
                     "sha256": [None, evidence.sha256]})
@@ -323,7 +324,7 @@ def add_link_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, url: s
                         url=clean, uploaded_by_id=actor.id)
     db.session.add(evidence)
     db.session.flush()
-    record(actor, "evidence.add", evidence, summary=gettext("Tautan bukti dukung ditambahkan"),
+    record(actor, "evidence.add", evidence, summary=_l("Tautan bukti dukung ditambahkan"),
            changes={"realisation_id": [None, realisation.id], "url": [None, clean]})
     return evidence
 
@@ -334,7 +335,7 @@ def delete_evidence(actor, evidence: Evidence, today: dt.date) -> None:
     skp = perms.evidence_skp(evidence)
     require_recordable(actor, skp, realisation.sub_period, today)
     record(actor, "evidence.delete", evidence,
-           summary=gettext("Bukti dukung %(name)s dihapus", name=evidence.original_name or evidence.url or ""),
+           summary=_l("Bukti dukung %(name)s dihapus", name=evidence.original_name or evidence.url or ""),
            changes={"realisation_id": [realisation.id, None], "original_name": [evidence.original_name, None],
                     "url": [evidence.url, None], "sha256": [evidence.sha256, None]})
     if evidence.kind == EVIDENCE_FILE and evidence.stored_name:
@@ -368,7 +369,7 @@ def carry_over_realisations(actor, old: Skp, new: Skp) -> int:
     db.session.flush()
     if moved or feedback or requests:
         record(actor, "realisation.carry_over", new,
-               summary=gettext("%(n)s realisasi dipindahkan ke SKP versi %(v)s", n=moved, v=new.number),
+               summary=_l("%(n)s realisasi dipindahkan ke SKP versi %(v)s", n=moved, v=new.number),
                changes={"from_skp": [None, old.id], "to_skp": [None, new.id], "realisations": [None, moved],
                         "feedback": [None, feedback], "requests": [None, requests]})
     return moved
@@ -515,7 +516,7 @@ def give_feedback(actor, skp: Skp, *, text: str | None, realisation_id: int | No
         feedback_request.answered_at = now
     db.session.flush()
     record(actor, "feedback.give", feedback,
-           summary=gettext("Umpan balik untuk %(name)s", name=skp.employee.full_name),
+           summary=_l("Umpan balik untuk %(name)s", name=skp.employee.full_name),
            changes={"skp_id": [None, skp.id], "realisation_id": [None, realisation_id],
                     "value_code": [None, value_code], "request_id": [None, feedback.request_id]}, now=now)
     return feedback
@@ -565,7 +566,7 @@ def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | N
     db.session.add(feedback_request)
     db.session.flush()
     record(actor, "feedback.request", feedback_request,
-           summary=gettext("Permintaan umpan balik kepada %(name)s", name=asked.full_name),
+           summary=_l("Permintaan umpan balik kepada %(name)s", name=asked.full_name),
            changes={"skp_id": [None, skp.id], "asked_id": [None, asked.id],
                     "realisation_id": [None, realisation_id], "value_code": [None, value_code]}, now=now)
     return feedback_request
@@ -582,7 +583,7 @@ def mark_read(actor, feedback: Feedback, now: dt.datetime) -> Feedback:
     if feedback.read_at is None:
         feedback.read_at = now
         db.session.flush()
-        record(actor, "feedback.read", feedback, summary=gettext("Umpan balik ditandai sudah dibaca"),
+        record(actor, "feedback.read", feedback, summary=_l("Umpan balik ditandai sudah dibaca"),
                changes={"read_at": [None, now.isoformat()]}, now=now)
     return feedback
 
@@ -595,7 +596,7 @@ def mark_all_read(actor, skp: Skp, now: dt.datetime) -> int:
         .execution_options(synchronize_session="fetch"))
     count = result.rowcount or 0
     if count:
-        record(actor, "feedback.read_all", skp, summary=gettext("%(n)s umpan balik ditandai sudah dibaca", n=count),
+        record(actor, "feedback.read_all", skp, summary=_l("%(n)s umpan balik ditandai sudah dibaca", n=count),
                changes={"read": [None, count]}, now=now)
     db.session.flush()
     return count
@@ -675,7 +676,7 @@ def add_phrase(actor, *, text: str | None, category: str | None) -> FeedbackPhra
     phrase = FeedbackPhrase(owner_id=owner_id, text=clean, category=category, active=True)
     db.session.add(phrase)
     db.session.flush()
-    record(actor, "feedback_phrase.create", phrase, summary=gettext("Frasa umpan balik ditambahkan"),
+    record(actor, "feedback_phrase.create", phrase, summary=_l("Frasa umpan balik ditambahkan"),
            changes={"text": [None, clean], "category": [None, category], "shared": [None, owner_id is None]})
     return phrase
 
@@ -693,7 +694,7 @@ def update_phrase(actor, phrase: FeedbackPhrase, *, text: str | None, category: 
         for key, value in values.items():
             setattr(phrase, key, value)
         db.session.flush()
-        record(actor, "feedback_phrase.update", phrase, summary=gettext("Frasa umpan balik diubah"),
+        record(actor, "feedback_phrase.update", phrase, summary=_l("Frasa umpan balik diubah"),
                changes=changes)
     return phrase
 
@@ -705,8 +706,8 @@ def set_phrase_active(actor, phrase: FeedbackPhrase, active: bool) -> FeedbackPh
         phrase.active = active
         db.session.flush()
         record(actor, "feedback_phrase.activate" if active else "feedback_phrase.deactivate", phrase,
-               summary=gettext("Frasa umpan balik diaktifkan") if active
-               else gettext("Frasa umpan balik dinonaktifkan"),
+               summary=_l("Frasa umpan balik diaktifkan") if active
+               else _l("Frasa umpan balik dinonaktifkan"),
                changes={"active": [not active, active]})
     return phrase
 

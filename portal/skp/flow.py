@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import format_datetime, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -214,8 +215,8 @@ def submit_skp(actor, skp: Skp, *, today: dt.date, now: dt.datetime | None = Non
     changes = {"status": [transition.source, transition.target]}
     if old_assessor_id != assessor.id:
         changes["assessor_id"] = [old_assessor_id, assessor.id]
-    audit.record(actor, "skp.submit", skp, summary=gettext("SKP %(year)s %(name)s diajukan",
-                                                           year=skp.period.year, name=skp.employee.full_name),
+    audit.record(actor, "skp.submit", skp, summary=_l("SKP %(year)s %(name)s diajukan",
+                                                      year=skp.period.year, name=skp.employee.full_name),
                  changes=changes, now=now)
     return event
 
@@ -235,8 +236,8 @@ def withdraw_skp(actor, skp: Skp, *, today: dt.date, now: dt.datetime | None = N
     _touch(skp, now)
     event = _event(skp, actor, transition.source, transition.target, now)
     db.session.flush()
-    audit.record(actor, "skp.withdraw", skp, summary=gettext("Pengajuan SKP %(year)s %(name)s ditarik kembali",
-                                                             year=skp.period.year, name=skp.employee.full_name),
+    audit.record(actor, "skp.withdraw", skp, summary=_l("Pengajuan SKP %(year)s %(name)s ditarik kembali",
+                                                        year=skp.period.year, name=skp.employee.full_name),
                  changes={"status": [transition.source, transition.target]}, now=now)
     return event
 
@@ -286,9 +287,9 @@ def _decide(action: str, actor, skp: Skp, note: str, today: dt.date, now: dt.dat
         _supersede_previous(actor, skp, now)
     db.session.flush()
     verb = "skp.approve" if action == rules.APPROVE else "skp.return"
-    summary = (gettext("SKP %(year)s %(name)s disetujui", year=skp.period.year, name=skp.employee.full_name)
+    summary = (_l("SKP %(year)s %(name)s disetujui", year=skp.period.year, name=skp.employee.full_name)
                if action == rules.APPROVE else
-               gettext("SKP %(year)s %(name)s dikembalikan", year=skp.period.year, name=skp.employee.full_name))
+               _l("SKP %(year)s %(name)s dikembalikan", year=skp.period.year, name=skp.employee.full_name))
     audit.record(actor, verb, skp, summary=summary, changes=changes, now=now)
     return event
 
@@ -320,8 +321,8 @@ def _supersede_previous(actor, skp: Skp, now: dt.datetime) -> None:
     carry_over_realisations(actor, previous, skp)
     _event(previous, actor, transition.source, transition.target, now,
            gettext("Digantikan oleh versi %(n)s yang disetujui.", n=skp.number))
-    audit.record(actor, "skp.supersede", previous, summary=gettext("SKP versi %(old)s digantikan versi %(new)s",
-                                                                   old=previous.number, new=skp.number),
+    audit.record(actor, "skp.supersede", previous, summary=_l("SKP versi %(old)s digantikan versi %(new)s",
+                                                              old=previous.number, new=skp.number),
                  changes={"status": [transition.source, transition.target], "replaced_by": skp.id}, now=now)
 
 
@@ -388,9 +389,9 @@ def revise_skp(actor, skp: Skp, reason: str, *, today: dt.date, now: dt.datetime
            gettext("Revisi dibuka (versi %(n)s): %(reason)s", n=new.number, reason=reason))
     _event(new, actor, None, STATUS_DRAFT, now, reason)
     db.session.flush()
-    audit.record(actor, "skp.revise", new, summary=gettext("Revisi SKP %(year)s %(name)s dibuka (versi %(n)s)",
-                                                           year=skp.period.year, name=employee.full_name,
-                                                           n=new.number),
+    audit.record(actor, "skp.revise", new, summary=_l("Revisi SKP %(year)s %(name)s dibuka (versi %(n)s)",
+                                                      year=skp.period.year, name=employee.full_name,
+                                                      n=new.number),
                  changes={"previous": skp.id, "number": new.number, "reason": reason[:160]}, now=now)
     return new
 
@@ -432,8 +433,8 @@ def cancel_revision(actor, skp: Skp, note: str = "", *, today: dt.date, now: dt.
     _event(skp, actor, transition.source, transition.target, now, note)
     db.session.flush()
     audit.record(actor, "skp.cancel_revision", skp,
-                 summary=gettext("Revisi SKP %(year)s %(name)s (versi %(n)s) dibatalkan", year=skp.period.year,
-                                 name=skp.employee.full_name, n=skp.number),
+                 summary=_l("Revisi SKP %(year)s %(name)s (versi %(n)s) dibatalkan", year=skp.period.year,
+                            name=skp.employee.full_name, n=skp.number),
                  changes={"status": [transition.source, transition.target], "current": previous.id,
                           "relinked": relinked, "note": note[:160]}, now=now)
     return previous

@@ -6,6 +6,7 @@ Services take the actor explicitly, flush, never commit, and write an audit row 
 from __future__ import annotations
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.core import audit
@@ -59,7 +60,7 @@ def add_goal(actor, unit: Unit, period: Period, text: str) -> UnitGoal:
     db.session.add(goal)
     db.session.flush()
     audit.record(actor, "unit_goal.create", goal,
-                 summary=gettext("Sasaran unit %(unit)s (%(year)s) ditambahkan", unit=unit.name, year=period.year),
+                 summary=_l("Sasaran unit %(unit)s (%(year)s) ditambahkan", unit=unit.name, year=period.year),
                  changes={"text": [None, text[:160]]})
     return goal
 
@@ -71,7 +72,7 @@ def update_goal(actor, goal: UnitGoal, text: str) -> dict:
         goal.text = text
         db.session.flush()
         audit.record(actor, "unit_goal.update", goal,
-                     summary=gettext("Sasaran unit %(unit)s diubah", unit=goal.unit.name), changes=changes)
+                     summary=_l("Sasaran unit %(unit)s diubah", unit=goal.unit.name), changes=changes)
     return changes
 
 
@@ -82,5 +83,5 @@ def deactivate_goal(actor, goal: UnitGoal) -> None:
     goal.active = False
     db.session.flush()
     audit.record(actor, "unit_goal.deactivate", goal,
-                 summary=gettext("Sasaran unit %(unit)s dinonaktifkan", unit=goal.unit.name),
+                 summary=_l("Sasaran unit %(unit)s dinonaktifkan", unit=goal.unit.name),
                  changes={"active": [True, False]})

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -259,8 +260,8 @@ def create_skp(actor, employee: Employee, period: Period, *, copy_from: Skp | No
     db.session.add(skp)
     db.session.flush()
     changes = {"copied_from": copy_from.id} if copy_from is not None else None
-    audit.record(actor, "skp.create", skp, summary=gettext("SKP %(year)s dibuat untuk %(name)s",
-                                                           year=period.year, name=employee.full_name),
+    audit.record(actor, "skp.create", skp, summary=_l("SKP %(year)s dibuat untuk %(name)s",
+                                                      year=period.year, name=employee.full_name),
                  changes=changes)
     return skp
 
@@ -431,7 +432,7 @@ def save_lampiran(actor, skp: Skp, data: Mapping[str, Any], *, version) -> Lampi
         setattr(skp, name, value)
     touch(skp)
     db.session.flush()
-    audit.record(actor, "skp.lampiran_update", skp, summary=gettext("Lampiran SKP diubah"), changes=changes)
+    audit.record(actor, "skp.lampiran_update", skp, summary=_l("Lampiran SKP diubah"), changes=changes)
     return LampiranSave(changes, errors)
 
 

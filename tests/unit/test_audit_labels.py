@@ -14,6 +14,7 @@ COMPUTED_ACTIONS = {
     "assessment.assessor_input_save", "assessment.assessor_input_submit", "user.enable", "user.disable",
     "golongan.deactivate", "golongan.reactivate", "position_type.deactivate", "position_type.reactivate",
     "feedback_phrase.activate", "feedback_phrase.deactivate", "skp.approve", "skp.return",
+    "competency_assessment.final", "competency_assessment.save",
 }
 # Tables never passed to audit.record: the log itself, sign-in counters, anonymous 360 storage (never audited by
 # design), rows that belong to an audited parent, verification counters.
