@@ -99,8 +99,7 @@ def needs():
     year = common.year_arg()
     return render("development/needs.html", "development/_needs.html", year=year,
                   years=common.year_choices(year, reports.plan_years_with_data()),
-                  page=reports.needs_page(year, page_number()), summary=reports.unit_summary(None, year),
-                  gaps=reports.regency_gaps(year))
+                  page=reports.needs_page(year, page_number()), summary=reports.unit_summary(None, year, top=0))
 
 
 @bp.get("/pengembangan/kebutuhan/<int:year>.xlsx")

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.core.pagination import Page, paginate
@@ -38,22 +38,36 @@ def _in_unit(stmt, unit: Unit | None):
     return stmt
 
 
-def done_subquery(year: int):
-    """JP done per employee in the year: completed items counted in the year they were completed."""
-    return (select(DevelopmentItem.employee_id.label("employee_id"),
-                   func.sum(func.coalesce(DevelopmentItem.actual_jp, 0)).label("done"))
-            .where(DevelopmentItem.status == rules.DONE,
-                   DevelopmentItem.completed_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
-            .group_by(DevelopmentItem.employee_id).subquery())
+def staff_ids(unit: Unit | None):
+    """The ids of the unit's active staff, as a subquery (None: the whole regency)."""
+    return _in_unit(select(Employee.id), unit)
 
 
-def committed_subquery(year: int):
-    """JP approved (or running) in the year's plan, without items carried to a later plan."""
-    return (select(DevelopmentItem.employee_id.label("employee_id"),
-                   func.sum(DevelopmentItem.planned_jp).label("committed"))
-            .where(DevelopmentItem.year == year, DevelopmentItem.status.in_(OPEN_COMMITTED),
-                   DevelopmentItem.carried_to_id.is_(None))
-            .group_by(DevelopmentItem.employee_id).subquery())
+def same_year(column, year: int, scoped: bool):
+    """``column == year``; when the rows are limited to a unit's employees, ``column + 0 == year`` instead. Without
+    statistics SQLite always reads through the year index when it can, that is the whole regency's year, and keeps
+    the unit's rows afterwards; adding 0 hides the index so that the employees lead (the employee index: a unit
+    costs what it holds). PostgreSQL plans by cost either way."""
+    return column + 0 == year if scoped else column == year
+
+
+def jp_per_employee(year: int, employees=None):
+    """Per employee with any item that counts in ``year``: JP done (completed items counted in the year they were
+    completed, whatever plan they came from) and committed (approved or running items of the year's plan, not
+    carried to a later one). rules.jp_totals in SQL. ``employees`` (a subquery or list of ids) limits the rows
+    read, so that a unit or a team costs what it holds, not what the regency holds."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    in_year = DevelopmentItem.completed_on.between(first, last)
+    done = case((and_(DevelopmentItem.status == rules.DONE, in_year), func.coalesce(DevelopmentItem.actual_jp, 0)),
+                else_=0)
+    committed = case((and_(DevelopmentItem.year == year, DevelopmentItem.status.in_(OPEN_COMMITTED),
+                           DevelopmentItem.carried_to_id.is_(None)), DevelopmentItem.planned_jp), else_=0)
+    stmt = (select(DevelopmentItem.employee_id.label("employee_id"), func.sum(done).label("done"),
+                   func.sum(committed).label("committed"))
+            .where(or_(DevelopmentItem.year == year, in_year)))
+    if employees is not None:
+        stmt = stmt.where(DevelopmentItem.employee_id.in_(employees))
+    return stmt.group_by(DevelopmentItem.employee_id).subquery()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -83,29 +97,33 @@ class UnitSummary:
 
 
 def unit_summary(unit: Unit | None, year: int, top: int = 5) -> UnitSummary:
-    done, committed = done_subquery(year), committed_subquery(year)
-    total = func.coalesce(done.c.done, 0) + func.coalesce(committed.c.committed, 0)
-    stmt = _in_unit(select(
-        func.count(Employee.id),
-        func.coalesce(func.sum(case((total >= rules.TARGET_JP, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((func.coalesce(done.c.done, 0) >= rules.TARGET_JP, 1), else_=0)), 0))
-        .select_from(Employee)
-        .outerjoin(done, done.c.employee_id == Employee.id)
-        .outerjoin(committed, committed.c.employee_id == Employee.id), unit)
-    staff, on_track, reached = db.session.execute(stmt).one()
-    plans = dict(db.session.execute(_in_unit(
+    """Staff, how many are on track for 20 JP and how many reached it, the year's plans by state, and the ``top``
+    competencies planned for the most people (none asked: not counted)."""
+    staff = staff_ids(unit)
+    per = jp_per_employee(year, staff if unit is not None else None)
+    total = per.c.done + per.c.committed
+    jp = (select(func.coalesce(func.sum(case((total >= rules.TARGET_JP, 1), else_=0)), 0),
+                 func.coalesce(func.sum(case((per.c.done >= rules.TARGET_JP, 1), else_=0)), 0))
+          .select_from(per).join(Employee, Employee.id == per.c.employee_id).where(Employee.active.is_(True)))
+    people = db.session.scalar(select(func.count()).select_from(staff.subquery())) or 0
+    on_track, reached = db.session.execute(jp).one()
+    scoped = unit is not None
+    plans = dict(db.session.execute(
         select(DevelopmentPlan.status, func.count(DevelopmentPlan.id))
-        .select_from(Employee).join(DevelopmentPlan, DevelopmentPlan.employee_id == Employee.id)
-        .where(DevelopmentPlan.year == year), unit).group_by(DevelopmentPlan.status)).all())
-    people = func.count(distinct(DevelopmentItem.employee_id))
-    ranked = db.session.execute(_in_unit(
-        select(Competency, people.label("people")).select_from(Employee)
-        .join(DevelopmentItem, DevelopmentItem.employee_id == Employee.id)
-        .join(Competency, Competency.id == DevelopmentItem.competency_id)
-        .where(DevelopmentItem.year == year, DevelopmentItem.status != rules.CANCELLED,
-               DevelopmentItem.carried_to_id.is_(None)), unit)
-        .group_by(Competency.id).order_by(people.desc(), Competency.name).limit(top)).all()
-    return UnitSummary(staff or 0, int(on_track or 0), int(reached or 0), plans, [(c, n) for c, n in ranked])
+        .where(same_year(DevelopmentPlan.year, year, scoped), DevelopmentPlan.employee_id.in_(staff))
+        .group_by(DevelopmentPlan.status)).all())
+    ranked: list[tuple[Competency, int]] = []
+    if top:
+        stmt = (select(DevelopmentItem.competency_id, func.count(distinct(DevelopmentItem.employee_id)))
+                .where(same_year(DevelopmentItem.year, year, scoped), DevelopmentItem.status != rules.CANCELLED,
+                       DevelopmentItem.carried_to_id.is_(None), DevelopmentItem.competency_id.is_not(None)))
+        if unit is not None:
+            stmt = stmt.where(DevelopmentItem.employee_id.in_(staff))
+        rows = db.session.execute(stmt.group_by(DevelopmentItem.competency_id)).all()
+        by_id = {c.id: c for c in db.session.scalars(select(Competency).where(
+            Competency.id.in_([cid for cid, _n in rows])))} if rows else {}
+        ranked = sorted(((by_id[cid], n) for cid, n in rows if cid in by_id), key=lambda r: (-r[1], r[0].name))[:top]
+    return UnitSummary(int(people), int(on_track or 0), int(reached or 0), plans, ranked)
 
 
 def _bucket():
@@ -150,12 +168,12 @@ class HeatMap:
 
 
 def _final_ratings(stmt, unit: Unit | None, year: int):
-    stmt = (stmt.select_from(CompetencyRating)
+    """Ratings of the year's final assessments of the unit's active staff."""
+    return (stmt.select_from(CompetencyRating)
             .join(CompetencyAssessment, CompetencyAssessment.id == CompetencyRating.assessment_id)
-            .join(Employee, Employee.id == CompetencyAssessment.employee_id)
-            .where(CompetencyAssessment.year == year, CompetencyAssessment.status == rules.ASSESSMENT_FINAL,
-                   CompetencyRating.gap.is_not(None)))
-    return _in_unit(stmt, unit)
+            .where(same_year(CompetencyAssessment.year, year, unit is not None),
+                   CompetencyAssessment.status == rules.ASSESSMENT_FINAL,
+                   CompetencyAssessment.employee_id.in_(staff_ids(unit)), CompetencyRating.gap.is_not(None)))
 
 
 def heat_map(unit: Unit | None, year: int) -> HeatMap:
@@ -178,7 +196,8 @@ def heat_map(unit: Unit | None, year: int) -> HeatMap:
 def heat_people(unit: Unit | None, year: int, competency_id: int, bucket: int, number: int,
                 per_page: int = 25) -> Page:
     """The people behind one cell of the heat map, the largest gap first."""
-    stmt = _final_ratings(select(CompetencyRating), unit, year).where(
+    stmt = _final_ratings(select(CompetencyRating), unit, year).join(
+        Employee, Employee.id == CompetencyAssessment.employee_id).where(
         CompetencyRating.competency_id == competency_id, _bucket_filter(bucket)).options(
         joinedload(CompetencyRating.assessment).joinedload(CompetencyAssessment.employee)
         .joinedload(Employee.position),
@@ -227,11 +246,9 @@ def team_page(assessor_id: int, year: int, number: int, per_page: int = 25) -> t
     assessments = {a.employee_id: a for a in db.session.scalars(
         select(CompetencyAssessment).where(CompetencyAssessment.employee_id.in_(ids),
                                            CompetencyAssessment.year == year))}
-    done, committed = done_subquery(year), committed_subquery(year)
+    per = jp_per_employee(year, ids)
     jp = {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in db.session.execute(
-        select(Employee.id, done.c.done, committed.c.committed)
-        .outerjoin(done, done.c.employee_id == Employee.id)
-        .outerjoin(committed, committed.c.employee_id == Employee.id).where(Employee.id.in_(ids)))}
+        select(per.c.employee_id, per.c.done, per.c.committed))}
     latest: dict[int, str | None] = {}
     for employee_id, predikat in db.session.execute(
             select(Evaluation.employee_id, Evaluation.predikat)
@@ -276,77 +293,63 @@ class NeedRow:
     units: list[str] = field(default_factory=list)  # the OPD the people work in
 
 
-def _needs_stmt(year: int):
-    people = func.count(distinct(DevelopmentItem.employee_id))
+def _needs(year: int) -> list[NeedRow]:
+    """Every need of the year, the most people first, with the OPD the people work in: one grouped pass over the
+    year's items per need and unit (an employee is in one unit, so the people of a need add up over its units),
+    then the names of the few competencies, activity types and OPD involved."""
     approved = func.sum(case((DevelopmentItem.status.in_((rules.APPROVED, rules.RUNNING, rules.DONE)), 1), else_=0))
-    return (select(DevelopmentItem.competency_id, Competency.name, Competency.kind, DevelopmentItem.addresses,
-                   DevelopmentItem.activity_type_id, ActivityType.name, ActivityType.mode, people.label("people"),
-                   func.count(DevelopmentItem.id).label("items"), approved.label("approved"),
-                   func.coalesce(func.sum(DevelopmentItem.planned_jp), 0).label("jp"),
-                   func.coalesce(func.sum(DevelopmentItem.cost), 0).label("cost"))
-            .select_from(DevelopmentItem)
-            .join(ActivityType, ActivityType.id == DevelopmentItem.activity_type_id)
-            .outerjoin(Competency, Competency.id == DevelopmentItem.competency_id)
-            .where(DevelopmentItem.year == year, DevelopmentItem.status != rules.CANCELLED,
-                   DevelopmentItem.carried_to_id.is_(None))
-            .group_by(DevelopmentItem.competency_id, Competency.name, Competency.kind, DevelopmentItem.addresses,
-                      DevelopmentItem.activity_type_id, ActivityType.name, ActivityType.mode)
-            .order_by(people.desc(), func.count(DevelopmentItem.id).desc(), Competency.name,
-                      DevelopmentItem.addresses, ActivityType.name))
-
-
-def _need(row) -> NeedRow:
-    return NeedRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], int(row[7]), int(row[8]),
-                   int(row[9] or 0), int(row[10] or 0), int(row[11] or 0))
-
-
-def _key(competency_id, addresses, activity_type_id) -> tuple:
-    return (competency_id, addresses if competency_id is None else None, activity_type_id)
-
-
-def _attach_units(rows: list[NeedRow], year: int) -> None:
-    """The OPD names behind each row (two statements for any number of rows)."""
-    if not rows:
-        return
-    types = {r.activity_type_id for r in rows}
-    comps = {r.competency_id for r in rows if r.competency_id is not None}
-    conditions = [DevelopmentItem.competency_id.in_(comps)] if comps else []
-    if any(r.competency_id is None for r in rows):
-        conditions.append(DevelopmentItem.competency_id.is_(None))
-    found = db.session.execute(
+    rows = db.session.execute(
         select(DevelopmentItem.competency_id, DevelopmentItem.addresses, DevelopmentItem.activity_type_id,
-               Unit.path).distinct()
-        .join(Employee, Employee.id == DevelopmentItem.employee_id).join(Unit, Unit.id == Employee.unit_id)
+               Employee.unit_id, func.count(distinct(DevelopmentItem.employee_id)), func.count(DevelopmentItem.id),
+               approved, func.coalesce(func.sum(DevelopmentItem.planned_jp), 0),
+               func.coalesce(func.sum(DevelopmentItem.cost), 0))
+        .join(Employee, Employee.id == DevelopmentItem.employee_id)
         .where(DevelopmentItem.year == year, DevelopmentItem.status != rules.CANCELLED,
-               DevelopmentItem.carried_to_id.is_(None), DevelopmentItem.activity_type_id.in_(types),
-               or_(*conditions))).all()
-    opd_of = {path: int(path.strip("/").split("/")[0]) for *_k, path in found}
-    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(set(opd_of.values())))).all()) \
-        if opd_of else {}
-    per_key: dict[tuple, set[int]] = {}
-    for competency_id, addresses, type_id, path in found:
-        per_key.setdefault(_key(competency_id, addresses, type_id), set()).add(opd_of[path])
-    for row in rows:
-        opds = per_key.get(_key(row.competency_id, row.addresses, row.activity_type_id), set())
-        row.units = sorted(names.get(i, "") for i in opds)
+               DevelopmentItem.carried_to_id.is_(None))
+        .group_by(DevelopmentItem.competency_id, DevelopmentItem.addresses, DevelopmentItem.activity_type_id,
+                  Employee.unit_id)).all()
+    if not rows:
+        return []
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_({r[3] for r in rows}))).all())
+    opd_of = {uid: int(path.strip("/").split("/")[0]) for uid, path in paths.items()}
+    opd_names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(set(opd_of.values())))).all())
+    names = {c.id: (c.name, c.kind) for c in db.session.execute(
+        select(Competency.id, Competency.name, Competency.kind).where(
+            Competency.id.in_({r[0] for r in rows if r[0] is not None})))}
+    kinds = {t.id: (t.name, t.mode) for t in db.session.execute(
+        select(ActivityType.id, ActivityType.name, ActivityType.mode).where(ActivityType.id.in_({r[2] for r in rows})))}
+    needs: dict[tuple, NeedRow] = {}
+    opds: dict[tuple, set[str]] = {}
+    for cid, addresses, type_id, unit_id, people, items, ok, jp, cost in rows:
+        key = (cid, addresses, type_id)
+        need = needs.get(key)
+        if need is None:
+            need = needs[key] = NeedRow(cid, *names.get(cid, (None, None)), addresses, type_id,
+                                        *kinds.get(type_id, ("", "")), 0, 0, 0, 0, 0)
+        need.people += int(people)
+        need.items += int(items)
+        need.approved += int(ok or 0)
+        need.planned_jp += int(jp or 0)
+        need.cost += int(cost or 0)
+        opds.setdefault(key, set()).add(opd_names.get(opd_of.get(unit_id), ""))
+    for key, need in needs.items():
+        need.units = sorted(n for n in opds[key] if n)
+    return sorted(needs.values(), key=lambda n: (-n.people, -n.items, n.competency or "", n.addresses, n.activity))
 
 
 def needs_page(year: int, number: int, per_page: int = 25) -> Page:
     """The year's training needs across the regency, the most people first: what (competency or kind of gap, and
-    activity), how many people, items, approved items, JP and cost, and the OPD the people work in."""
-    stmt = _needs_stmt(year)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    last = max(1, -(-total // per_page))
+    activity), how many people, items, approved items, JP and cost, and the OPD the people work in. The needs are
+    few (competencies x activity types), so they are counted once and the page is cut from them."""
+    rows = _needs(year)
+    last = max(1, -(-len(rows) // per_page))
     number = min(max(1, number), last)
-    rows = [_need(r) for r in db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))]
-    _attach_units(rows, year)
-    return Page(items=rows, number=number, per_page=per_page, total=total)
+    return Page(items=rows[(number - 1) * per_page:number * per_page], number=number, per_page=per_page,
+                total=len(rows))
 
 
 def all_needs(year: int) -> list[NeedRow]:
-    rows = [_need(r) for r in db.session.execute(_needs_stmt(year))]
-    _attach_units(rows, year)
-    return rows
+    return _needs(year)
 
 
 def need_details(year: int) -> Iterator:
