@@ -108,6 +108,9 @@ def build_app(folder: Path, size: int):
         from portal.demo_cycle import seed_scale_360
 
         feedback = seed_scale_360(cycle["period_id"])
+        from portal.demo_development import seed_scale_development
+
+        seed_scale_development(local_today())
         db.session.commit()
         seeded = time.perf_counter() - started
 
@@ -203,6 +206,8 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
          f"/360/{ctx['report']}/{ctx['window']}/hasil"),
         # A page that is little more than the menu with its counts (portal/core/navigation.py)
         ("menu with counts /akun/kata-sandi (assessor)", "assessor", "/akun/kata-sandi"),
+        ("competency heat map /pengembangan/unit (head of OPD)", "head", f"/pengembangan/unit?unit={ctx['opd_id']}"),
+        ("training needs /pengembangan/kebutuhan (admin)", "admin", "/pengembangan/kebutuhan"),
     ]
 
 
