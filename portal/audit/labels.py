@@ -165,6 +165,11 @@ ACTION_LABELS = {
     "development_item.cancel": _l("Kegiatan pengembangan dibatalkan"),
     "development_item.carry": _l("Kegiatan pengembangan dibawa ke tahun berikutnya"),
     "development_certificate.add": _l("Sertifikat pengembangan diunggah"),
+    # Suara Masyarakat and monitoring
+    "citizen.create": _l("Halaman Suara Masyarakat diterbitkan"),
+    "citizen.update": _l("Halaman Suara Masyarakat diubah"),
+    "monitoring.remind": _l("Pengingat pemantauan dikirim"),
+    "monitoring.remind_360": _l("Pengingat 360 dikirim dari pemantauan"),
     # Data loaded from the command line
     "demo.load": _l("Data demo dimuat"),
     "demo.seed_scale": _l("Data skala dibuat"),
@@ -211,6 +216,7 @@ OBJECT_LABELS = {
     "import_missing": _l("Pegawai tidak ada di ekspor"),
     "indicator": _l("Indikator Kinerja Individu"),
     "login": _l("Masuk"),
+    "metric": _l("Indikator pemantauan"),
     "notification": _l("Pemberitahuan"),
     "notification_preference": _l("Pengaturan pemberitahuan"),
     "period": _l("Periode kinerja"),
