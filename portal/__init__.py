@@ -63,11 +63,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.assessment.views import bp as assessment_bp
     from portal.audit.views import bp as audit_bp
     from portal.auth.views import bp as auth_bp
+    from portal.citizen.views import bp as citizen_bp
     from portal.development.views import bp as development_bp
     from portal.dialog.views import bp as dialog_bp
     from portal.evaluation.views import bp as evaluation_bp
     from portal.imports.views import bp as imports_bp
     from portal.main.views import bp as main_bp
+    from portal.monitoring.views import bp as monitoring_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.org.views import bp as org_bp
     from portal.periods.views import bp as periods_bp
     from portal.progress.views import bp as progress_bp
@@ -85,6 +88,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(dialog_bp)
     app.register_blueprint(development_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(monitoring_bp)
+    app.register_blueprint(citizen_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -77,4 +77,17 @@ def build_config(instance_path: str) -> dict:
         "VERIFY_MAX_LOOKUPS": int(os.environ.get("VERIFY_MAX_LOOKUPS", "30")),
         "VERIFY_WINDOW_MINUTES": int(os.environ.get("VERIFY_WINDOW_MINUTES", "10")),
         "PAGE_SIZE": 25,
+        # Where the portal is reached (links in e-mails, the Suara Masyarakat poster's QR code).
+        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/") + "/",
+        # E-mail through the regency's SMTP server (off while SMTP_HOST or SMTP_SENDER is empty).
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "0") or 0),  # 0: 587 (starttls), 465 (ssl), 25 (off)
+        "SMTP_TLS": os.environ.get("SMTP_TLS", "starttls"),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_SENDER": os.environ.get("SMTP_SENDER", ""),
+        # Suara Masyarakat: accepted posts per client address per window, per page per hour.
+        "CITIZEN_MAX_PER_ADDRESS": int(os.environ.get("CITIZEN_MAX_PER_ADDRESS", "5")),
+        "CITIZEN_WINDOW_MINUTES": int(os.environ.get("CITIZEN_WINDOW_MINUTES", "60")),
+        "CITIZEN_MAX_PER_PAGE_HOUR": int(os.environ.get("CITIZEN_MAX_PER_PAGE_HOUR", "300")),
     }

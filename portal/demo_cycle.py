@@ -115,6 +115,7 @@ class CycleResult:
     evaluations: dict = field(default_factory=dict)  # the evaluation windows and the appealed evaluation
     dialog: dict = field(default_factory=dict)  # sessions in every state, coaching, a counselling referral
     development: dict = field(default_factory=dict)  # competency levels, development plans in every state
+    monitoring: dict = field(default_factory=dict)  # Suara Masyarakat pages, notifications, dashboard reminders
 
 
 class DemoActor:
@@ -368,6 +369,10 @@ def load_demo_cycle(result: DemoResult, today: dt.date, *, seed: int = 2026) -> 
     from portal.demo_development import load_demo_development
 
     cycle.development = load_demo_development(result, cycle, users, today)
+    db.session.flush()
+    from portal.demo_monitoring import load_demo_monitoring
+
+    cycle.monitoring = load_demo_monitoring(result, cycle, users, today)
     return cycle
 
 

@@ -16,6 +16,7 @@ from portal.assessment.models import (  # noqa: F401
     SelfResultRating,
 )
 from portal.auth.models import LoginAttempt, User  # noqa: F401
+from portal.citizen.models import CitizenFeedback, CitizenSubmission, ServicePoint  # noqa: F401
 from portal.core.audit import AuditLog  # noqa: F401
 from portal.development.models import (  # noqa: F401
     ActivityType,
@@ -48,6 +49,7 @@ from portal.evaluation.models import (  # noqa: F401
 )
 from portal.evaluation.verification import VerificationLookup  # noqa: F401
 from portal.imports.models import ImportBatch, ImportRow  # noqa: F401
+from portal.notifications.models import EmailLog, Notification, NotificationPreference  # noqa: F401
 from portal.org.models import (  # noqa: F401
     ActingAssignment,
     Employee,

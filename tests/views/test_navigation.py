@@ -181,12 +181,14 @@ def test_every_page_without_parameters_has_a_place(app, client, login, world):
     """A GET page without URL parameters is a menu entry or is linked from one (listed here and checked), so that
     no page is left without a way to it."""
     linked = {"auth.bulk_issue": "auth.accounts", "org.employee_new": "org.employees", "org.unit_new": "org.units",
-              "org.position_new": "org.positions"}
+              "org.position_new": "org.positions", "monitoring.curve": "monitoring.index",
+              "monitoring.development": "monitoring.index", "monitoring.trends": "monitoring.index"}
     elsewhere = {
         "auth.issued_slips", "auth.issued_csv",  # shown after issuing accounts (auth.bulk_issue)
         "org.employee_form_options",  # a fragment of the employee form
         "org.people_search",  # the people picker's live results, a fragment of the forms that pick people
         "auth.login", "static", "evaluation.verify_form",  # public (sign-in; checking a printed document's code)
+        "notifications.bell",  # the bell in the header, polled by htmx
     }
     entries = {e.endpoint for e in nav.registry(app).entries}
     orphans = [rule.endpoint for rule in app.url_map.iter_rules()
