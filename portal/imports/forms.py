@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from portal.core.forms import FlaskForm
 
@@ -39,6 +39,27 @@ class UploadForm(FlaskForm):
         _l("Berkas daftar pegawai (.xlsx atau .csv)"),
         validators=[FileRequired(message=_l("Pilih berkas yang akan diunggah."))],
         render_kw={"accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"},
+    )
+    full_export = BooleanField(_l("Berkas ini ekspor lengkap (semua pegawai aktif kabupaten)"))
+
+
+# Why a person missing from a full export leaves (portal.org.models.INACTIVE_REASONS); "" keeps them active.
+INACTIVE_REASON_LABELS = {
+    "pensiun": _l("Pensiun"),
+    "mutasi_keluar": _l("Mutasi keluar"),
+    "meninggal": _l("Meninggal dunia"),
+    "berhenti": _l("Berhenti"),
+}
+
+
+class MissingChoiceForm(FlaskForm):
+    """The admin's choice for one person (or everyone) missing from a full export."""
+
+    reason = SelectField(
+        _l("Tindakan"),
+        choices=[("", _l("Tetap aktif"))] + [(k, _l("Nonaktifkan: %(reason)s", reason=v))
+                                             for k, v in INACTIVE_REASON_LABELS.items()],
+        validate_choice=True,
     )
 
 

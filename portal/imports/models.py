@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin
@@ -50,6 +50,8 @@ class ImportBatch(TimestampMixin, db.Model):
     file_format: Mapped[str] = mapped_column(String(8), default="")  # xlsx / csv
     row_count: Mapped[int] = mapped_column(default=0)  # data rows in the file (blank rows skipped)
     error: Mapped[str | None] = mapped_column(Text)  # why the last commit failed
+    # The admin says the file is the regency's whole staff list: active employees not in it are listed.
+    full_export: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     created_by = relationship("User")
 
@@ -74,3 +76,20 @@ class ImportRow(db.Model):
     changes: Mapped[list | None] = mapped_column(db.JSON)  # field keys that differ (outcome "update")
     data: Mapped[dict | None] = mapped_column(db.JSON)  # display values: unit, jabatan, golongan, atasan
     raw: Mapped[list | None] = mapped_column(db.JSON)  # the original cells as text (rejected rows only)
+    # The kinds of its warnings (rules.WARNING_KINDS) as ",jenis,atasan_opd," for the dry run's filter.
+    warning_kinds: Mapped[str | None] = mapped_column(String(255))
+
+
+class ImportMissing(db.Model):
+    """An active employee that a full export does not hold ("tidak ada di berkas"), with the admin's choice:
+    ``reason`` None keeps them active, else they are deactivated with that reason in the confirm transaction."""
+
+    __tablename__ = "import_missing"
+    __table_args__ = (UniqueConstraint("batch_id", "employee_id", name="uq_import_missing_batch_employee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    reason: Mapped[str | None] = mapped_column(String(20))  # portal.org.models.INACTIVE_REASONS
+
+    employee = relationship("Employee")

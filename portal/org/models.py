@@ -29,6 +29,10 @@ UNIT_KINDS = {
 }
 
 
+# Why an employee is no longer active (the staff import asks when a full export leaves someone out).
+INACTIVE_REASONS = ("pensiun", "mutasi_keluar", "meninggal", "berhenti")
+
+
 class Golongan(db.Model):
     """Pangkat/golongan reference table (PNS I/a–IV/e, PPPK I–XVII). Seeded, editable by the admin."""
 
@@ -147,6 +151,11 @@ class Employee(TimestampMixin, VersionedMixin, db.Model):
     # A delegated Pejabat Penilai Kinerja (e.g. a school principal who is a JF); None = the direct superior.
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Why the employee left (INACTIVE_REASONS), when deactivated because a full staff export no longer held them.
+    inactive_reason: Mapped[str | None] = mapped_column(String(20))
+    # The NIP of a superior not in the database yet: the staff import left the superior open because that
+    # superior's row was rejected; linked when an employee with this NIP is imported or entered (issue 13).
+    pending_superior_nip: Mapped[str | None] = mapped_column(String(18), index=True)
     email: Mapped[str | None] = mapped_column(String(150))
     phone: Mapped[str | None] = mapped_column(String(30))
     # Lower-cased name and NIP digits together, for a fast case-insensitive search on SQLite and PostgreSQL.

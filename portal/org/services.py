@@ -8,13 +8,13 @@ Refusals raise ``DomainError`` with an Indonesian message (and ``field`` when on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, func, literal, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from portal.core.audit import diff, record
 from portal.core.errors import DomainError, check_version
@@ -433,6 +433,7 @@ def create_employee(actor, data: Mapping[str, Any]) -> Employee:
            summary=_l("Pegawai %(name)s ditambahkan", name=employee.full_name),
            changes={k: [None, v.isoformat() if isinstance(v, dt.date) else v]
                     for k, v in clean.items() if v is not None})
+    resolve_pending_superiors(actor, nips=[employee.nip])
     return employee
 
 
@@ -456,12 +457,51 @@ def update_employee(actor, employee: Employee, data: Mapping[str, Any], version:
     before = {name: getattr(employee, name) for name in MOVE_FIELDS}
     for key, value in clean.items():
         setattr(employee, key, value)
+    if "superior_id" in changes and employee.pending_superior_nip:
+        # A superior chosen by hand ends the wait for the one an import could not link.
+        changes["pending_superior_nip"] = [employee.pending_superior_nip, None]
+        employee.pending_superior_nip = None
     db.session.flush()
     record(actor, "employee.update", employee,
            summary=_l("Data pegawai %(name)s diubah", name=employee.full_name), changes=changes)
     if any(name in changes for name in MOVE_FIELDS):
         record_employee_move(actor, employee, before, effective_on or today or local_today())
+    if "nip" in changes:
+        resolve_pending_superiors(actor, nips=[employee.nip], today=today)
     return employee
+
+
+def resolve_pending_superiors(actor, *, nips: Collection[str] | None = None, today: dt.date | None = None,
+                              note: str | None = None) -> int:
+    """Link the employees waiting for a superior (``pending_superior_nip``) to the active employee who now holds
+    that NIP. The staff import leaves a superior open while the superior's own row is rejected, so that one bad
+    manager row does not sink the team (issue 13); this runs after every import and whenever an employee is
+    added, reactivated or given another NIP by hand. ``nips`` limits it to those superiors. A link that would
+    close a reporting loop stays pending. Each link is a move (EmployeeMove) with its audit rows."""
+    boss = aliased(Employee)
+    stmt = (
+        select(Employee, boss.id)
+        .join(boss, (boss.nip == Employee.pending_superior_nip) & boss.active.is_(True))
+        .where(Employee.pending_superior_nip.is_not(None))
+        .order_by(Employee.id)
+    )
+    if nips is not None:
+        stmt = stmt.where(Employee.pending_superior_nip.in_(list(nips)))
+    linked = 0
+    for employee, boss_id in db.session.execute(stmt).all():
+        if employee.superior_id is not None or would_create_cycle(employee.id, boss_id):
+            continue
+        before = {name: getattr(employee, name) for name in MOVE_FIELDS}
+        nip = employee.pending_superior_nip
+        employee.superior_id, employee.pending_superior_nip = boss_id, None
+        db.session.flush()
+        record(actor, "employee.update", employee,
+               summary=_l("Atasan langsung %(name)s ditautkan (NIP %(nip)s) setelah menunggu",
+                          name=employee.full_name, nip=nip),
+               changes={"superior_id": [None, boss_id], "pending_superior_nip": [nip, None]})
+        record_employee_move(actor, employee, before, today or local_today(), note=(note or "")[:NOTE_MAX] or None)
+        linked += 1
+    return linked
 
 
 # Mutation history (EmployeeMove): which fields make a move.
@@ -533,10 +573,12 @@ def reactivate_employee(actor, employee: Employee) -> Employee:
     if not employee.unit.active:
         raise DomainError(gettext("Unit kerja pegawai ini nonaktif; pindahkan dulu ke unit yang aktif."))
     employee.active = True
+    employee.inactive_reason = None
     db.session.flush()
     record(actor, "employee.reactivate", employee,
            summary=_l("Pegawai %(name)s diaktifkan kembali", name=employee.full_name),
            changes={"active": [False, True]})
+    resolve_pending_superiors(actor, nips=[employee.nip])
     return employee
 
 

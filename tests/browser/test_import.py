@@ -32,7 +32,8 @@ def test_admin_imports_a_messy_staff_list(page, browser_login, make_user, tmp_pa
     page.get_by_role("button", name="Lanjutkan ke pratinjau").click()
 
     expect(page).to_have_url(re.compile(r"/impor/\d+$"))
-    expect(page.get_by_text("NIP ganda: sudah ada di baris 4.")).to_be_visible()  # a title row above the header
+    # a title row above the header: the rows are numbered as in the spreadsheet
+    expect(page.get_by_text("NIP ganda dengan baris 4, yang sesuai dengan NIP ini")).to_be_visible()
     expect(page.get_by_text("Atasan membentuk lingkaran pelaporan").first).to_be_visible()
     # The outcome filter swaps the table (htmx) and keeps only the rejected rows.
     page.get_by_label("Hasil", exact=True).select_option("rejected")

@@ -26,6 +26,7 @@ X, Y = nip(7), nip(8)
 def messy_rows() -> list[list]:
     """Row 2 is the first data row. Valid: rows 2, 3, 4, 12, 13. Rejected: rows 5-11 and 14.
 
+    Row 8 repeats row 3's NIP with a gender that contradicts it: row 3 owns the NIP, row 8 is refused.
     Row 14 holds the NIP as a number: openpyxl, like Excel, keeps 15 significant digits, so it is rejected.
     """
     return [
@@ -38,7 +39,7 @@ def messy_rows() -> list[list]:
         [4, "12345", "NIP Pendek", "14/03/1985", "L", "III/a", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", ""],
         [5, nip(4), "Golongan Aneh", "1985-03-14", "L", "V/z", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", ""],
         [6, nip(6), "Atasan Hilang", "", "L", "III/a", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", nip(555)],
-        [7, B, "Siti Ganda", "", "P", "III/a", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", ""],
+        [7, B, "Siti Ganda", "", "L", "III/a", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", ""],
         [8, X, "Lingkar Satu", "", "L", "III/b", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", Y],
         [9, Y, "Lingkar Dua", "", "L", "III/b", "Pelaksana", "Pelaksana", "", "Dinas Pendidikan", X],
         [10, nip(9), "Tanpa Jabatan", "", "L", "III/c", "", "Pelaksana", "", "Dinas Pendidikan", ""],

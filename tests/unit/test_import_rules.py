@@ -109,12 +109,15 @@ def test_parse_gender_rejects(value):
     ("III/a", "III/a"), ("III-a", "III/a"), ("IIIa", "III/a"), ("III / A", "III/a"), ("iii/a", "III/a"),
     ("Penata Muda (III/a)", "III/a"), ("Pembina Utama Muda (IV/c)", "IV/c"), ("II/d", "II/d"), ("IV.e", "IV/e"),
     ("Gol. III/b", "III/b"), ("IX", "IX"), ("xvii", "XVII"), ("V", "V"),
+    # Issue 13: Arabic numbers, spaces, a pangkat written before its code
+    ("3a", "III/a"), ("3/a", "III/a"), ("3A", "III/a"), ("III a", "III/a"), ("III-a", "III/a"), ("4/E", "IV/e"),
+    ("2.d", "II/d"), ("Penata Muda Tk.I - III/b", "III/b"), ("Pengatur, II/c", "II/c"),
 ])
 def test_parse_golongan_variants(value, expected):
     assert parse_golongan(value) == expected
 
 
-@pytest.mark.parametrize("value", ["3a", "III/f", "XX", "Penata", "IIII/a", ""])
+@pytest.mark.parametrize("value", ["3", "5a", "III/f", "XX", "Penata", "Penata Muda Tingkat I", "IIII/a", ""])
 def test_parse_golongan_rejects(value):
     with pytest.raises(ValueError):
         parse_golongan(value)
@@ -192,8 +195,11 @@ def test_two_cycle_in_file_rejects_both():
     result = outcomes(ev)
     assert result[2][0] == result[3][0] == "rejected"
     assert "Atasan membentuk lingkaran pelaporan: %(chain)s." in result[2][1]
-    # The subordinate of a rejected row is rejected in turn.
-    assert result[4] == ("rejected", ["Atasan ditolak: baris atasan (%(row)s, NIP %(nip)s) juga ditolak."])
+    # The subordinate of a rejected row is imported with its superior left open, waiting for that row (issue 13).
+    assert result[4] == ("create", [])
+    subordinate = ev.rows[2]
+    assert subordinate.superior_state == rules.SUPERIOR_PENDING and subordinate.pending_superior_nip == nip(1)
+    assert [w["k"] for w in subordinate.warnings if w.get("k") != "jenis"] == ["atasan_ditolak"]
 
 
 def test_three_cycle_in_file():

@@ -95,7 +95,11 @@ def test_dry_run_rejects_exactly_the_bad_rows_and_writes_nothing(client, admin, 
     assert reasons(rows[5]) == ["NIP tidak sah: %(reason)s"]
     assert reasons(rows[6]) == ["Golongan \"%(value)s\" tidak dikenal."]
     assert reasons(rows[7]) == ["Atasan dengan NIP %(nip)s tidak ditemukan di berkas maupun di basis data."]
-    assert reasons(rows[8]) == ["NIP ganda: sudah ada di baris %(row)s."] and rows[8].reasons[0]["a"]["row"] == 3
+    # Twins: row 8 contradicts the NIP it shares with row 3 (gender), so row 3 owns it and row 8 is refused.
+    assert reasons(rows[8]) == ["Jenis kelamin %(value)s tidak sesuai dengan NIP (%(nip_gender)s).",
+                                "NIP ganda dengan baris %(row)s, yang sesuai dengan NIP ini; baris ini tidak sesuai "
+                                "dengan NIP."] and rows[8].reasons[1]["a"]["row"] == 3
+    assert [w["k"] for w in rows[3].warnings] == ["nip_ganda"] and rows[3].warnings[0]["a"]["rows"] == "8"
     assert reasons(rows[9]) == reasons(rows[10]) == ["Atasan membentuk lingkaran pelaporan: %(chain)s."]
     assert reasons(rows[11]) == ["Jabatan wajib diisi."]
     assert rows[12].warnings[0]["m"].startswith("Jenis jabatan")
@@ -112,7 +116,7 @@ def test_dry_run_rejects_exactly_the_bad_rows_and_writes_nothing(client, admin, 
 
     body = client.get(f"/impor/{batch_id}").get_data(as_text=True)
     assert "Atasan membentuk lingkaran pelaporan" in body
-    assert "NIP ganda: sudah ada di baris 3." in body
+    assert "NIP ganda dengan baris 3, yang sesuai dengan NIP ini" in body
     assert "Konfirmasi dan simpan 5 baris" in body
 
 
@@ -149,7 +153,9 @@ def test_confirm_writes_exactly_the_valid_rows(client, admin, scenario):
     assert fauzi.superior_id == scenario["kadis"].id
     assert siti.superior_id == fauzi.id and siti.gender == "P" and siti.unit_id == scenario["bidang"].id
     assert budi.superior_id == ratna.id  # the superior came later in the file
-    assert ratna.position.position_type is None  # unknown jenis jabatan: warning, type left empty
+    # "Jabatan Aneh" is no jenis jabatan (a warning), but the name says a school head, who is a JF Guru: the
+    # level comes from the golongan (III/a: Ahli Pertama).
+    assert ratna.position.position_type.code == "AHLI_PERTAMA"
     assert budi.position.position_type.code == "AHLI_PERTAMA"
     # New jabatan that name their unit's head are marked as heads; the others are staff positions.
     assert ratna.position.is_head and not budi.position.is_head and not siti.position.is_head
@@ -233,7 +239,7 @@ def test_rejected_rows_download(client, admin, scenario):
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert table[0] == [*HEADERS, "ALASAN_DITOLAK"]
     assert [r[1] for r in table[1:]] == ["12345", nip(4), nip(6), B, X, Y, nip(9), "198503142010011000"]
-    assert "NIP ganda: sudah ada di baris 3." in table[4][-1]
+    assert "NIP ganda dengan baris 3" in table[4][-1]
     assert "tidak ditemukan" in table[3][-1]
 
     response = client.get(f"/impor/{batch_id}/ditolak.csv")
