@@ -81,22 +81,22 @@ def public(code: str):
 
 @bp.post("/suara/<code>")
 def public_post(code: str):
+    """The citizen's post. The form's own checks are the service's (portal.citizen.rules); WTForms only renders it
+    (CSRF is checked for every POST by the app)."""
     point = _public_or_404(code)
-    form = PublicForm(formdata=request.form)
-    if (form.website.data or "").strip():  # the honeypot: answered like a success, nothing stored
+    posted = request.form
+    if (posted.get("website") or "").strip():  # the honeypot: answered like a success, nothing stored
         return redirect_to(url_for("citizen.thanks", code=point.code))
-    problem = _token_problem(request.form.get("token"), point)
-    fresh = _public_form(point, request.form)
+    fresh = _public_form(point, posted)
+    problem = _token_problem(posted.get("token"), point)
     if problem is not None:
         message = (gettext("Mohon tunggu sebentar, periksa isian Anda, lalu kirim lagi.") if problem == "too_fast"
                    else gettext("Formulir sudah terlalu lama terbuka. Periksa isian Anda lalu kirim lagi."))
         fresh.form_errors.append(message)
         return render_template("citizen/public.html", point=point, form=fresh), 422
-    if not form.validate():
-        return render_template("citizen/public.html", point=point, form=fresh), 422
     try:
-        services.submit(point, rating=form.rating.data, service_type=form.service_type.data,
-                        comment=form.comment.data, address=request.remote_addr,
+        services.submit(point, rating=posted.get("rating"), service_type=posted.get("service_type"),
+                        comment=posted.get("comment"), address=request.remote_addr,
                         secret=current_app.config["SECRET_KEY"],
                         limits=services.Limits.from_config(current_app.config), now=utcnow())
     except services.TooMany as error:
@@ -109,7 +109,10 @@ def public_post(code: str):
     except DomainError as error:
         db.session.rollback()
         target = getattr(fresh, error.field or "", None)
-        (target.errors.append if target is not None else fresh.form_errors.append)(error.message)
+        if target is not None:
+            target.errors = [error.message]
+        else:
+            fresh.form_errors.append(error.message)
         return render_template("citizen/public.html", point=point, form=fresh), 422
     db.session.commit()
     return redirect_to(url_for("citizen.thanks", code=point.code))
