@@ -24,15 +24,24 @@ def _on_the_demo_day():
         yield
 
 
-@pytest.fixture
-def demo():
+def test_the_demo_year(app, client, login):
+    """One load of the demo (it takes seconds), every check of this module on it."""
     result = load_demo(today=TODAY)
     cycle = load_demo_cycle(result, TODAY)
     db.session.commit()
-    return result, cycle
+    demo = (result, cycle)
+    check_every_state_is_present(demo)
+    check_cascade_links_and_progress(demo)
+    check_demo_logins_open_their_pages(demo, app, login)
+    check_pegawai_progress_page_shows_realisation(demo, client, login)
+    check_demo_360_complete_and_incomplete(demo, app, login)
 
 
-def test_every_state_is_present(demo):
+def app_client(client):
+    return client.application.test_client()
+
+
+def check_every_state_is_present(demo):
     _result, cycle = demo
     states = dict(db.session.execute(select(Skp.status, func.count()).group_by(Skp.status)).all())
     for state in ("draft", "diajukan", "dikembalikan", "disetujui"):
@@ -43,7 +52,7 @@ def test_every_state_is_present(demo):
     assert any(e.to_status == "dikembalikan" and "Indikator" in e.note for e in returned.events)
 
 
-def test_cascade_links_and_progress(demo):
+def check_cascade_links_and_progress(demo):
     result, cycle = demo
     pegawai_skp = cycle.skps["disetujui"]
     assert pegawai_skp.employee_id == result.employees["pegawai"].id
@@ -65,7 +74,7 @@ PAGES = {
 }
 
 
-def test_demo_logins_open_their_pages(demo, app, login):
+def check_demo_logins_open_their_pages(demo, app, login):
     result, _cycle = demo
     for username, paths in PAGES.items():
         client = login(result.users[username], app.test_client())
@@ -74,15 +83,15 @@ def test_demo_logins_open_their_pages(demo, app, login):
             assert response.status_code == 200, (username, path)
 
 
-def test_pegawai_progress_page_shows_realisation(demo, client, login):
+def check_pegawai_progress_page_shows_realisation(demo, client, login):
     result, cycle = demo
-    login(result.users["pegawai"])
+    client = login(result.users["pegawai"], app_client(client))
     body = client.get(f"/skp/{cycle.skps['disetujui'].id}/realisasi").get_data(as_text=True)
     assert "Triwulan III" in body
     assert "Tercapai" in body
 
 
-def test_demo_360_complete_and_incomplete(demo, app, login):
+def check_demo_360_complete_and_incomplete(demo, app, login):
     result, cycle = demo
     info = cycle.feedback360
     window = info["window"]
