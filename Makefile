@@ -56,7 +56,9 @@ lint: setup
 	$(BIN)/ruff check .
 
 # The whole suite on SQLite, then again on a PostgreSQL server that the tests start themselves.
-test: lint test-sqlite test-postgresql
+# The two database runs go side by side (each is one Python process; CI has more than one core).
+test: lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 test-sqlite: setup
 	$(BIN)/pytest -q -p no:cacheprovider --db=sqlite
