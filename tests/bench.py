@@ -108,6 +108,11 @@ def build_app(folder: Path, size: int):
         from portal.demo_cycle import seed_scale_360
 
         feedback = seed_scale_360(cycle["period_id"])
+        from portal.demo_dialog import seed_scale_dialog
+        from portal.demo_evaluation import seed_scale_evaluations
+
+        seed_scale_evaluations(feedback["window_id"])
+        seed_scale_dialog(local_today())
         from portal.demo_development import seed_scale_development
 
         seed_scale_development(local_today())
@@ -208,6 +213,11 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
         ("menu with counts /akun/kata-sandi (assessor)", "assessor", "/akun/kata-sandi"),
         ("competency heat map /pengembangan/unit (head of OPD)", "head", f"/pengembangan/unit?unit={ctx['opd_id']}"),
         ("training needs /pengembangan/kebutuhan (admin)", "admin", "/pengembangan/kebutuhan"),
+        ("evaluation team /evaluasi (assessor)", "assessor", f"/evaluasi?jendela={ctx['window']}"),
+        ("scoring /evaluasi/<id>/<window> (assessor)", "assessor", f"/evaluasi/{ctx['report']}/{ctx['window']}"),
+        ("unit distribution /evaluasi/unit (head of OPD)", "head",
+         f"/evaluasi/unit?unit={ctx['opd_id']}&jendela={ctx['window']}"),
+        ("dialog team /dialog (assessor)", "assessor", "/dialog"),
     ]
 
 
