@@ -111,3 +111,31 @@ def test_the_demo_on_any_date(app, login, day):
         assert "Komunikasi" in needs and "Dinas Pendidikan" in needs
         workbook = admin.get(f"/pengembangan/kebutuhan/{day.year + 1}.xlsx")
         assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+
+        # Monitoring, notifications and Suara Masyarakat (issue 14): the dashboards, a reminder from the dashboard
+        # that reached Puskesmas Sukamaju, the Disdukcapil counter's page with moderated and waiting comments.
+        for path in ("/monitoring", "/monitoring/kurva", "/monitoring/pengembangan", "/monitoring/tren",
+                     "/suara-masyarakat", "/notifikasi"):
+            assert admin.get(path).status_code == 200, path
+        monitoring = cycle.monitoring
+        assert monitoring["reminders"]["skp"].written >= 1
+        dukcapil = monitoring["points"]["Dinas Kependudukan dan Pencatatan Sipil"]
+        assert "Layanan Administrasi Kependudukan" in app.test_client().get(f"/suara/{dukcapil.code}").get_data(
+            as_text=True)
+        page = admin.get(f"/suara-masyarakat/{dukcapil.id}").get_data(as_text=True)
+        assert "Komentar menunggu moderasi (3)" in page and "Antrean sekarang lebih tertib" in page
+        assert "kipas anginnya rusak" not in page and "Budi kasar" not in page  # waiting; rejected
+        school = monitoring["points"]["Dinas Pendidikan/SD Negeri 1 Contoh"]
+        waiting = kadis.get(f"/suara-masyarakat/{school.id}").get_data(as_text=True)
+        assert "Surat keterangan pindah sekolah" in waiting and "Terbitkan" in waiting
+        for username in ("kabid.dikdas", "kadis.pendidikan"):
+            assert login(result.users[username], app.test_client()).get("/notifikasi").status_code == 200
+        principal = login(db.session.scalar(select(User).where(
+            User.employee_id == result.employees["kepsek.sd1"].id)), app.test_client())
+        from portal.org.models import Employee
+
+        kepsek = result.employees["kepsek.sd1"]
+        teacher = db.session.scalar(select(Employee).where(Employee.unit_id == kepsek.unit_id, Employee.id != kepsek.id,
+                                                           Employee.active.is_(True)).order_by(Employee.id).limit(1))
+        score = principal.get(f"/evaluasi/{teacher.id}/{evaluations['latest'].id}").get_data(as_text=True)
+        assert 'id="score-citizen"' in score and "Layanan Sekolah" in score
