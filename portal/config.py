@@ -78,7 +78,8 @@ def build_config(instance_path: str) -> dict:
         "VERIFY_WINDOW_MINUTES": int(os.environ.get("VERIFY_WINDOW_MINUTES", "10")),
         "PAGE_SIZE": 25,
         # Where the portal is reached (links in e-mails, the Suara Masyarakat poster's QR code).
-        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/") + "/",
+        "PORTAL_BASE_URL": (os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/") + "/"
+                            if os.environ.get("PORTAL_BASE_URL", "").strip() else ""),
         # E-mail through the regency's SMTP server (off while SMTP_HOST or SMTP_SENDER is empty).
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "0") or 0),  # 0: 587 (starttls), 465 (ssl), 25 (off)

@@ -57,7 +57,9 @@ def send_reminders(day: str | None) -> None:
     if settings is None:
         click.echo("E-mail tidak aktif (SMTP_HOST dan SMTP_SENDER belum diatur): hanya notifikasi di portal.")
         return
-    with app.test_request_context("/", base_url=app.config["PORTAL_BASE_URL"]):
+    if not app.config.get("PORTAL_BASE_URL"):
+        click.echo("PORTAL_BASE_URL belum diatur: tautan dalam e-mail memakai http://127.0.0.1:5000/.", err=True)
+    with app.test_request_context("/", base_url=app.config.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000/"):
         digests = mail.pending_digests(now)
         broadcasts = mail.pending_360(now, today)
     if not digests and not any(b.messages for b in broadcasts):
