@@ -16,7 +16,7 @@ USERS ?= 300
 SECONDS ?= 120
 export FLASK_APP := wsgi.py
 
-.PHONY: setup run serve test test-sqlite test-postgresql lint bench load i18n-extract i18n-compile clean
+.PHONY: setup run serve test test-sqlite test-postgresql lint bench load import-scale i18n-extract i18n-compile clean
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -68,6 +68,10 @@ test-postgresql: setup
 
 bench: setup
 	$(BIN)/python -m tests.bench
+
+# The staff import of a generated 20,000-row export on SQLite and PostgreSQL: time per step and peak memory.
+import-scale: setup
+	$(BIN)/python -m tests.import_scale
 
 # A deadline afternoon: USERS virtual employees for SECONDS against waitress on a copy of demo + 20,000 employees.
 load: setup

@@ -98,7 +98,10 @@ def backup(path: str):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--confirm", is_flag=True, help="Write the valid rows. Without it only the dry run is shown.")
 @click.option("--rejected", type=click.Path(dir_okay=False), help="Write the rejected rows with reasons to this CSV.")
-def import_staff(path: str, confirm: bool, rejected: str | None):
+@click.option("--full-export", is_flag=True,
+              help="The file is the whole staff list: count the active employees it leaves out (missing=N). Choose "
+                   "whether to deactivate them on the batch's page (Tidak ada di berkas) before confirming there.")
+def import_staff(path: str, confirm: bool, rejected: str | None, full_export: bool):
     """Import a staff list (.xlsx or .csv) as the web import does: dry run first, --confirm to write."""
     from flask_babel import gettext
 
@@ -106,7 +109,8 @@ def import_staff(path: str, confirm: bool, rejected: str | None):
     from portal.imports.services import import_file, rejected_rows
 
     try:
-        batch, timings = import_file(path, upload_root=current_app.config["UPLOAD_FOLDER"], confirm=confirm)
+        batch, timings = import_file(path, upload_root=current_app.config["UPLOAD_FOLDER"], confirm=confirm,
+                                     full_export=full_export)
     except Exception as exc:  # a DomainError carries an Indonesian message for the admin
         raise click.ClickException(getattr(exc, "message", str(exc))) from exc
     summary = batch.summary or {}

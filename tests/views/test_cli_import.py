@@ -38,3 +38,14 @@ def test_import_staff_refuses_unreadable_file(app, tmp_path):
     path.write_bytes(b"this is not a spreadsheet")
     result = app.test_cli_runner().invoke(args=["import-staff", str(path)])
     assert result.exit_code != 0
+
+
+def test_import_staff_full_export_counts_the_people_it_leaves_out_and_deactivates_nobody(app, tmp_path):
+    org = existing_org()
+    path = tmp_path / "lengkap.xlsx"
+    path.write_bytes(make_xlsx(messy_rows()[:3]))  # neither the Kepala Dinas nor "Lama Sekali"
+    result = app.test_cli_runner().invoke(args=["import-staff", str(path), "--full-export", "--confirm"])
+    assert result.exit_code == 0, result.output
+    assert "missing=2" in result.output
+    db.session.expire_all()
+    assert org["kadis"].active and org["old"].active  # deactivating needs the admin's choice on the web page
