@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.core.errors import DomainError
 from portal.core.htmx import invalid, redirect_to, render
+from portal.core.ids import id_or_none, query_id
 from portal.core.timeutil import local_today, utcnow
 from portal.dialog import permissions as perms
 from portal.dialog import rules
@@ -77,8 +78,9 @@ def start_coaching(employee_id: int):
     form = CoachingForm() if request.method == "POST" else CoachingForm(formdata=None)
     form.value_code.choices = [("", gettext("— tidak ada —")), *[(v.code, v.name) for v in BERAKHLAK]]
     action = None
-    if request.args.get("tindak_lanjut", type=int):
-        action = db.session.get(DialogAction, request.args.get("tindak_lanjut", type=int))
+    if request.args.get("tindak_lanjut"):
+        action_id = query_id("tindak_lanjut")
+        action = db.session.get(DialogAction, action_id) if action_id else None
         if action is None or action.session.employee_id != employee.id:
             abort(404)
         if request.method == "GET":
@@ -203,8 +205,8 @@ def refer(employee_id: int):
     if request.method == "GET" or not form.validate():
         return render("dialog/refer.html", None, status=200 if request.method == "GET" else 422, **context)
     try:
-        counsellor = db.session.get(Employee, int(form.counsellor_id.data)) if form.counsellor_id.data.isdigit() \
-            else None
+        counsellor_id = id_or_none(form.counsellor_id.data)
+        counsellor = db.session.get(Employee, counsellor_id) if counsellor_id else None
         services.refer(current_user, employee, counsellor, form.reason.data)
     except DomainError as error:
         db.session.rollback()

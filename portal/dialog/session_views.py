@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from portal.core.errors import DomainError, StaleVersionError
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
+from portal.core.ids import id_or_none
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today, utcnow
 from portal.dialog import permissions as perms
@@ -120,12 +121,13 @@ def propose(employee_id: int):
     if request.method == "GET":
         if request.args.get("jenis") in rules.KINDS:
             form.kind.data = request.args["jenis"]
-        form.evaluation_id.data = request.args.get("evaluasi", type=int) or ""
+        form.evaluation_id.data = request.args.get("evaluasi") or ""
     evaluation = None
-    if form.evaluation_id.data and str(form.evaluation_id.data).isdigit():
+    if form.evaluation_id.data:
         from portal.evaluation.models import Evaluation
 
-        evaluation = db.session.get(Evaluation, int(form.evaluation_id.data))
+        evaluation_id = id_or_none(form.evaluation_id.data)
+        evaluation = db.session.get(Evaluation, evaluation_id) if evaluation_id else None
         if evaluation is None or evaluation.employee_id != employee.id:
             abort(404)
     context = dict(employee=employee, form=form, evaluation=evaluation)

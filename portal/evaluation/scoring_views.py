@@ -12,6 +12,7 @@ from portal.assessment import release as release_360
 from portal.assessment import results_services
 from portal.core.errors import DomainError, StaleVersionError
 from portal.core.htmx import invalid, redirect_to, render
+from portal.core.ids import query_id
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today, utcnow
 from portal.dialog import rules as dialog_rules
@@ -52,8 +53,8 @@ def unit_rating_label(code: str | None) -> str:
 
 
 def _window(windows: list[PeriodPhase], today):
-    wanted = request.args.get("jendela", type=int)
-    if wanted is not None:
+    if request.args.get("jendela"):
+        wanted = query_id("jendela")
         phase = next((w for w in windows if w.id == wanted), None)
         if phase is None:
             abort(404)

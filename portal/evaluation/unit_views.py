@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.core.errors import DomainError
 from portal.core.htmx import invalid, redirect_to, render
+from portal.core.ids import query_id
 from portal.core.pagination import page_number
 from portal.core.timeutil import local_today
 from portal.evaluation import lists, rules
@@ -33,9 +34,11 @@ def _units_for(user) -> list[Unit]:
 
 
 def _unit_or_default(units: list[Unit]) -> Unit | None:
-    wanted = request.args.get("unit", type=int)
-    if wanted is None:
+    if not request.args.get("unit"):
         return units[0] if units else None
+    wanted = query_id("unit")
+    if wanted is None:
+        abort(404)
     unit = db.get_or_404(Unit, wanted)
     if not org_perms.unit_in_scope(current_user, unit):
         abort(403)

@@ -192,7 +192,8 @@ def test_only_the_assessor_refers_and_starts_coaching(w, client, login):
         assert c.get(f"/pembinaan/baru/{w.employee.id}").status_code == status
     assessor = _c(login, client, w.users[w.assessor.id])
     response = assessor.post(f"/pembinaan/baru/{w.employee.id}", data={
-        "coach": w.colleague.nip, "coach_id": str(w.colleague.id), "kind": rules.MENTORING, "goal": "Laporan kinerja", "value_code": ""})
+        "coach": w.colleague.nip, "coach_id": str(w.colleague.id), "kind": rules.MENTORING,
+        "goal": "Laporan kinerja", "value_code": ""})
     assert response.status_code == 302
     record_id = int(re.search(r"/pembinaan/(\d+)", response.headers["Location"]).group(1))
     colleague = _c(login, client, w.users[w.colleague.id])
