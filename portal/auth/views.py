@@ -34,8 +34,11 @@ bp.record_once(navigation.register)  # the menu entries of this area
 ISSUED_KEY = "issued_passwords"
 RESET_KEY = "reset_password"
 # Pages a user who must change the password may still open.
+# Pages a signed-in user who still has to change the password may open: the change itself, signing out, the
+# language, and the public pages anyone may open (document verification, the citizens' feedback form).
 _OPEN_WHILE_MUST_CHANGE = {"auth.change_password", "auth.sign_out_other_devices", "auth.logout", "main.set_language",
-                           "static"}
+                           "static", "evaluation.verify", "evaluation.verify_form", "citizen.public",
+                           "citizen.public_post"}
 
 
 def _safe_next(target: str | None) -> str | None:

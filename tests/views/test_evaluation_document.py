@@ -459,3 +459,11 @@ def test_window_label_and_filename(app):
             3) == "evaluasi-198609262015051001-2026-tahunan-v3.pdf"
         assert document_module.pdf_filename({"pegawai": {"nip": '"; rm -rf'}, "periode": {"jendela": "../x"}},
                                             1) == "evaluasi-pegawai-tahun-x-v1.pdf"
+
+
+def test_the_verification_page_opens_for_a_user_who_must_change_the_password(client, login):
+    """A public page stays public for a signed-in account that still has to choose a new password."""
+    user = factories.make_user(must_change_password=True)
+    login(user)
+    response = client.get("/verifikasi")
+    assert response.status_code == 200 and "/akun/kata-sandi" not in response.headers.get("Location", "")
