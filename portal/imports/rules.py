@@ -861,6 +861,8 @@ class Evaluation:
     employees: dict[str, EmployeeRef]
     # Existing jabatan without a jenis jabatan that the file's rows tell (Position.id -> PositionType.id).
     positions_to_type: dict[int, int] = field(default_factory=dict)
+    # The jenis jabatan of each new jabatan (its key in new_positions -> PositionType.id, None when not one).
+    new_position_types: dict[tuple, int | None] = field(default_factory=dict)
     # Active employees the file does not hold (only for a full export, issue 13 item 7).
     missing: list[EmployeeRef] = field(default_factory=list)
     full_export: bool = False
@@ -965,7 +967,7 @@ def evaluate(
                 row.position_key = (NEW, (row.unit_key, pkey))
                 row.is_head = looks_like_head(row.jabatan, units.name_of(row.unit_key), units.kind_of(row.unit_key))
 
-    positions_to_type = read_jenis_jabatan(rows, ctx)
+    positions_to_type, new_position_types = read_jenis_jabatan(rows, ctx)
     link_superiors(rows, by_nip, ctx, mapped)
     check_plausibility(rows, by_nip, ctx, units)
 
@@ -986,7 +988,8 @@ def evaluate(
         in_file = {row.nip for row in rows if row.nip}
         missing = [e for nip, e in ctx.employees.items() if e.active and nip not in in_file]
     return Evaluation(rows=rows, new_units=units.new_units, new_positions=new_positions, mapped=mapped, units=units,
-                      employees=ctx.employees, positions_to_type=positions_to_type, missing=missing,
+                      employees=ctx.employees, positions_to_type=positions_to_type,
+                      new_position_types=new_position_types, missing=missing,
                       full_export=full_export, type_names=ctx.type_names)
 
 
@@ -1078,11 +1081,16 @@ def judge_twins(rows: list[Row], ctx: Context) -> dict[str, Row]:
 # Jenis jabatan (issue 13, item 1)
 
 
-def read_jenis_jabatan(rows: list[Row], ctx: Context) -> dict[int, int]:
+def read_jenis_jabatan(rows: list[Row], ctx: Context) -> tuple[dict[int, int], dict[tuple, int | None]]:
     """Set each accepted row's jenis jabatan: the existing jabatan's own, else the one read from the jenis column
     and the name (portal.imports.jabatan). Warns only when it cannot tell, or when the column and the name
-    disagree. Returns the existing jabatan without a jenis jabatan that a row tells (filled in at the commit)."""
-    fill: dict[int, int] = {}
+    disagree.
+
+    Returns the jenis jabatan of the jabatan the rows tell: existing jabatan without one (Position.id ->
+    PositionType.id, filled in at the commit) and new jabatan (position key -> id or None). A jabatan held by
+    people of different jenjang ("Guru Kelas" for an Ahli Pertama and an Ahli Madya, read from their golongan)
+    gets none: a position has one jenis jabatan, and choosing one holder's would mislabel the others."""
+    told: dict[tuple, set[int]] = {}
     for row in rows:
         derivation = row.derivation
         if row.rejected or derivation is None:
@@ -1121,9 +1129,18 @@ def read_jenis_jabatan(rows: list[Row], ctx: Context) -> dict[int, int]:
         row.type_code = code
         row.type_source = derivation.source if code else ""
         row.position_type_id = ctx.type_ids.get(code) if code else None
-        if existing is not None and row.position_type_id is not None:
-            fill.setdefault(row.position_key[1], row.position_type_id)
-    return fill
+        if row.position_key is not None:
+            told.setdefault(row.position_key, set()).add(row.position_type_id)
+    fill: dict[int, int] = {}
+    new: dict[tuple, int | None] = {}
+    for key, ids in told.items():
+        known = ids - {None}
+        single = next(iter(known)) if len(known) == 1 else None
+        if key[0] == NEW:
+            new[key[1]] = single
+        elif single is not None:
+            fill[key[1]] = single
+    return fill, new
 
 
 # ---------------------------------------------------------------------------------------------------------

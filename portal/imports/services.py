@@ -401,7 +401,7 @@ def write_rows(evaluation: rules.Evaluation, *, now: dt.datetime, today: dt.date
             new_positions[row.position_key[1]] = {
                 "name": row.jabatan[:200],
                 "unit_id": unit.id,
-                "position_type_id": row.position_type_id,
+                "position_type_id": evaluation.new_position_types.get(row.position_key[1]),
                 "eselon": (row.eselon or None) and row.eselon[:10],
                 "is_head": rules.looks_like_head(row.jabatan, unit.name, unit.kind),
                 "active": True,

@@ -355,3 +355,16 @@ def test_a_full_export_lists_the_active_employees_it_does_not_hold():
     assert [p.nama for p in ev.missing] == ["Pensiun"]  # a rejected row still says the person is there
     assert ev.summary()["missing"] == 1 and ev.summary()["full_export"] is True
     assert evaluate(records, COLUMNS, context(people)).missing == []  # not a full export: nobody is missing
+
+
+def test_a_new_jabatan_held_at_different_jenjang_gets_no_jenis_jabatan():
+    school = dict(unit="SD Negeri 1 Contoh", jenis="Fungsional")
+    records = [row(2, nip(1), jabatan="Guru Kelas", gol="III/a", **school),  # Ahli Pertama by golongan
+               row(3, nip(2), jabatan="Guru Kelas", gol="IV/a", **school),  # Ahli Madya by golongan
+               row(4, nip(3), jabatan="Guru Ahli Muda", gol="III/c", **school),
+               row(5, nip(4), jabatan="Guru Ahli Muda", gol="III/d", **school)]
+    ev = evaluate(records, COLUMNS, context())
+    r = by_number(ev)
+    assert (r[2].type_code, r[3].type_code) == ("AHLI_PERTAMA", "AHLI_MADYA")  # each person's own, shown
+    assert ev.new_position_types[r[2].position_key[1]] is None  # the shared jabatan: none
+    assert ev.new_position_types[r[4].position_key[1]] == r[4].position_type_id is not None
