@@ -133,18 +133,16 @@ def load_demo_monitoring(result, cycle, users: dict, today: dt.date, *, seed: in
 # Bulk data for benchmarks (make bench)
 
 
-def seed_scale_monitoring(today: dt.date, window_id: int, *, seed: int = 14) -> dict:
-    """For the dashboards at 20,000 employees: finalised evaluations in the window (the evaluation area's bulk
-    seed), a public page with a year of ratings for every OPD, and a few notifications per employee. Core bulk
+def seed_scale_monitoring(today: dt.date, *, seed: int = 14) -> dict:
+    """For the dashboards at 20,000 employees (make bench; the evaluations come from the evaluation area's bulk
+    seed): a public page with a year of ratings for every OPD, and three notifications per account. Core bulk
     inserts."""
     from portal.auth.models import User
     from portal.citizen.models import ServicePoint
     from portal.core.timeutil import utcnow
-    from portal.demo_evaluation import seed_scale_evaluations
     from portal.org.models import Employee, Unit
 
     rng = random.Random(seed)
-    evaluations = seed_scale_evaluations(window_id)
     now = utcnow()
     roots = list(db.session.scalars(select(Unit.id).where(Unit.parent_id.is_(None),
                                                          Unit.id.not_in(select(ServicePoint.unit_id)))))
@@ -169,5 +167,4 @@ def seed_scale_monitoring(today: dt.date, window_id: int, *, seed: int = 14) -> 
     for start in range(0, len(notes), 5000):
         db.session.execute(insert(Notification), notes[start:start + 5000])
     db.session.flush()
-    return {"evaluations": evaluations["evaluations"], "points": len(points), "ratings": len(feedback),
-            "notifications": len(notes)}
+    return {"points": len(points), "ratings": len(feedback), "notifications": len(notes)}

@@ -116,6 +116,9 @@ def build_app(folder: Path, size: int):
         from portal.demo_development import seed_scale_development
 
         seed_scale_development(local_today())
+        from portal.demo_monitoring import seed_scale_monitoring
+
+        seed_scale_monitoring(local_today())
         db.session.commit()
         seeded = time.perf_counter() - started
 
@@ -218,6 +221,17 @@ def pages(ctx: dict) -> list[tuple[str, str, str]]:
         ("unit distribution /evaluasi/unit (head of OPD)", "head",
          f"/evaluasi/unit?unit={ctx['opd_id']}&jendela={ctx['window']}"),
         ("dialog team /dialog (assessor)", "assessor", "/dialog"),
+        # Monitoring (issue 14): every dashboard counts per unit in SQL; the people behind a number are a page
+        ("Monitoring Pengisian /monitoring (admin)", "admin", f"/monitoring?jendela={ctx['window']}"),
+        ("Monitoring Pengisian /monitoring (head of OPD)", "head", f"/monitoring?jendela={ctx['window']}"),
+        ("Monitoring Pengisian /monitoring (assessor)", "assessor", f"/monitoring?jendela={ctx['window']}"),
+        ("Monitoring Kurva /monitoring/kurva (admin)", "admin", f"/monitoring/kurva?jendela={ctx['window']}"),
+        ("Monitoring Pengembangan /monitoring/pengembangan (admin)", "admin", "/monitoring/pengembangan"),
+        ("Tren Predikat /monitoring/tren (admin)", "admin", "/monitoring/tren"),
+        ("people behind a number /monitoring/daftar/evaluasi_final (admin)", "admin",
+         f"/monitoring/daftar/evaluasi_final?jendela={ctx['window']}"),
+        ("notifications /notifikasi (assessor)", "assessor", "/notifikasi"),
+        ("Suara Masyarakat /suara-masyarakat (admin)", "admin", "/suara-masyarakat"),
     ]
 
 

@@ -40,8 +40,26 @@ def citizen_summary(unit):
     return services.summary_for(unit, local_today())
 
 
+def one_decimal(value) -> str:
+    """3,7 in Indonesian, 3.7 in English (the locale's decimal sign); "–" for no value."""
+    from flask_babel import format_decimal
+
+    return "–" if value is None else format_decimal(value, format="0.0")
+
+
+def month_label(month) -> str:
+    """"Des 2025" for a rules.Month (the locale's month name)."""
+    import datetime as dt
+
+    from flask_babel import format_date
+
+    return format_date(dt.date(month.year, month.month, 1), "MMM yyyy")
+
+
 def register(state: BlueprintSetupState) -> None:
     state.app.add_template_global(citizen_summary)
+    state.app.add_template_filter(one_decimal, "desimal")
+    state.app.add_template_global(month_label)
     nav.registry(state.app).add(
         nav.Entry("citizen.index", _l("Suara Masyarakat"), nav.UNIT, 70, can_open, waiting_comments),
     )

@@ -89,20 +89,19 @@ def stacked_bars(chart_id: str, title: str, description: str, rows: Sequence[Row
     y = top
     for row_index, row in enumerate(rows):
         total = sum(int(row.values.get(s.key, 0) or 0) for s in series)
-        out.append(f'<g class="chart-row" id="{cid}-r{row_index}">')
+        out.append(f'<g class="chart-row" id="{cid}-r{row_index}" font-size="{FONT}" fill="#1f1f1f">')
         shown_total = total_label(total)
         room = WIDTH - 2 * PAD - (7 * len(shown_total) + 10 if shown_total else 0)
-        out.append(f'<text x="{PAD}" y="{y + LABEL_HEIGHT - 4}" font-size="{FONT}" font-weight="bold" '
-                   f'fill="#1f1f1f">{escape(_truncate(row.label, max(int(room / 7.4), 8)))}</text>')
+        out.append(f'<text x="{PAD}" y="{y + LABEL_HEIGHT - 4}" font-weight="bold">'
+                   f'{escape(_truncate(row.label, max(int(room / 7.4), 8)))}</text>')
         if shown_total:
-            out.append(f'<text x="{WIDTH - PAD}" y="{y + LABEL_HEIGHT - 4}" font-size="{FONT}" text-anchor="end" '
-                       f'fill="#1f1f1f">{escape(shown_total)}</text>')
+            out.append(f'<text x="{WIDTH - PAD}" y="{y + LABEL_HEIGHT - 4}" text-anchor="end">'
+                       f'{escape(shown_total)}</text>')
         y += LABEL_HEIGHT
         if not total:
             out.append(f'<rect x="{PAD}" y="{y}" width="{plot}" height="{BAR_HEIGHT}" fill="#f5f5f5" '
                        f'stroke="#8a8a8a"/>')
-            out.append(f'<text x="{PAD + 6}" y="{y + BAR_HEIGHT - 7}" font-size="{FONT}" fill="#4a4a4a">'
-                       f'{escape(empty_label)}</text>')
+            out.append(f'<text x="{PAD + 6}" y="{y + BAR_HEIGHT - 7}" fill="#4a4a4a">{escape(empty_label)}</text>')
         x = float(PAD)
         for index, item in enumerate(series):
             value = int(row.values.get(item.key, 0) or 0)
@@ -115,12 +114,9 @@ def stacked_bars(chart_id: str, title: str, description: str, rows: Sequence[Row
                        f'height="{BAR_HEIGHT}" fill="url(#{cid}-p{colour})" stroke="{PALETTE[colour][0]}">'
                        f"<title>{escape(row.label)} – {escape(item.label)}: {value} ({share}%)</title></rect>")
             text = str(value)
-            if width >= 8 * len(text) + 6:  # the number inside its segment, on a dark plate for contrast
-                out.append(f'<rect x="{x + width / 2 - 4 * len(text) - 3:.1f}" y="{y + 4}" '
-                           f'width="{8 * len(text) + 6}" height="{BAR_HEIGHT - 8}" fill="#1f1f1f" rx="2" '
-                           f'aria-hidden="true"/>')
-                out.append(f'<text x="{x + width / 2:.1f}" y="{y + BAR_HEIGHT - 7}" font-size="{FONT}" '
-                           f'text-anchor="middle" fill="#ffffff" aria-hidden="true">{text}</text>')
+            if width >= 8 * len(text) + 6:  # the number inside its segment: white with a dark halo (app.css)
+                out.append(f'<text class="chart-n" x="{x + width / 2:.1f}" y="{y + BAR_HEIGHT - 7}" '
+                           f'aria-hidden="true">{text}</text>')
             x += width
         y += BAR_HEIGHT + ROW_GAP
         out.append("</g>")

@@ -170,65 +170,25 @@ def threshold_of(period: Period | None) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Metrics: conditions on an employee
+# Facts per employee, and the metrics as conditions on them
+#
+# A count or a list reads Employee (the scope) LEFT JOINed to a few derived tables, one row per employee each: the
+# SKP of the year, the self-assessment, the 360 invitations and buckets, the evaluation, its document and appeal,
+# JP and plans of the development year. Each is read once per statement (one pass, GROUP BY employee), limited to
+# the scope's employees when the scope is a unit or a team, so that a team costs what it holds.
 
 
-def _approved(period_id) -> select:
-    return select(Skp.employee_id).where(Skp.period_id == period_id, Skp.status == STATUS_APPROVED)
+SOURCES = ("skp", "skpw", "sa", "inv", "enough", "ev", "doc", "appeal", "jp", "plan", "late")
 
 
-def _current(ctx: Context, statuses) -> select:
-    return select(Skp.employee_id).where(Skp.period_id == ctx.period.id, Skp.is_current.is_(True),
-                                         Skp.status.in_(statuses))
+def _one(condition):
+    return func.max(case((condition, 1), else_=0))
 
 
-def _any_skp(ctx: Context) -> select:
-    return select(Skp.employee_id).where(Skp.period_id == ctx.period.id)
-
-
-def _self_submitted(ctx: Context) -> select:
-    return select(SelfAssessment.employee_id).where(SelfAssessment.phase_id == ctx.phase.id,
-                                                    SelfAssessment.status == SELF_SUBMITTED)
-
-
-def _invited(ctx: Context) -> select:
-    return select(RaterNomination.subject_id).where(RaterNomination.phase_id == ctx.phase.id,
-                                                    RaterNomination.status == NOMINATION_INVITED)
-
-
-def _enough_answers(ctx: Context) -> select:
-    """Employees with at least the threshold of 360 answers (the first step of the band: no exact count)."""
-    return (select(FeedbackBucket.subject_id).where(FeedbackBucket.phase_id == ctx.phase.id)
-            .group_by(FeedbackBucket.subject_id).having(func.sum(FeedbackBucket.responses) >= ctx.threshold))
-
-
-def _finalised(ctx: Context) -> select:
-    return select(Evaluation.employee_id).where(Evaluation.phase_id == ctx.phase.id,
-                                                Evaluation.status.in_(FINALISED))
-
-
-def _unacknowledged(ctx: Context) -> select:
-    return (select(Evaluation.employee_id).join(EvaluationDocument, EvaluationDocument.evaluation_id == Evaluation.id)
-            .where(Evaluation.phase_id == ctx.phase.id, Evaluation.status == RELEASED,
-                   EvaluationDocument.superseded_at.is_(None), EvaluationDocument.received_on.is_(None)))
-
-
-def _open_appeals(ctx: Context) -> select:
-    return (select(Evaluation.employee_id).join(Appeal, Appeal.evaluation_id == Evaluation.id)
-            .where(Evaluation.phase_id == ctx.phase.id, Appeal.status == APPEAL_FILED))
-
-
-def _predikat(code: str) -> Callable[[Context], object]:
-    def condition(ctx: Context):
-        return Employee.id.in_(select(Evaluation.employee_id).where(
-            Evaluation.phase_id == ctx.phase.id, Evaluation.status.in_(FINALISED), Evaluation.predikat == code))
-    return condition
-
-
-def _jp(year: int):
+def _jp(year: int, within=None):
     """JP per employee in ``year``: done (completed items, counted in the year they were completed) and committed
     (approved or running items of the year's plan, not carried to a later one) - the arithmetic of
-    portal.development.rules.jp_totals, as the development area writes it in SQL, for everyone at once."""
+    portal.development.rules.jp_totals, as the development area writes it in SQL."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     in_year = DevelopmentItem.completed_on.between(first, last)
     done = case((and_(DevelopmentItem.status == development_rules.DONE, in_year),
@@ -236,31 +196,110 @@ def _jp(year: int):
     committed = case((and_(DevelopmentItem.year == year,
                            DevelopmentItem.status.in_((development_rules.APPROVED, development_rules.RUNNING)),
                            DevelopmentItem.carried_to_id.is_(None)), DevelopmentItem.planned_jp), else_=0)
-    return (select(DevelopmentItem.employee_id.label("employee_id"), func.sum(done).label("done"),
+    stmt = (select(DevelopmentItem.employee_id.label("employee_id"), func.sum(done).label("done"),
                    func.sum(committed).label("committed"))
-            .where(or_(DevelopmentItem.year == year, in_year)).group_by(DevelopmentItem.employee_id).subquery())
+            .where(or_(DevelopmentItem.year == year, in_year)))
+    if within is not None:
+        stmt = stmt.where(DevelopmentItem.employee_id.in_(within))
+    return stmt.group_by(DevelopmentItem.employee_id)
 
 
-def _reached(ctx: Context) -> select:
-    jp = _jp(ctx.year)
-    return select(jp.c.employee_id).where(jp.c.done >= development_rules.TARGET_JP)
+def _source(name: str, ctx: Context, within):
+    """The derived table ``name`` (a subquery with ``employee_id``), limited to ``within`` (employee ids) if given."""
+
+    def limited(stmt, column):
+        return stmt.where(column.in_(within)) if within is not None else stmt
+
+    if name in ("skp", "skpw"):
+        period_id = ctx.period.id if name == "skp" else ctx.phase.period_id
+        stmt = select(Skp.employee_id.label("employee_id"),
+                      _one(Skp.status == STATUS_APPROVED).label("approved"),
+                      _one(and_(Skp.is_current.is_(True), Skp.status.in_((STATUS_DRAFT, STATUS_RETURNED))))
+                      .label("draft"),
+                      _one(and_(Skp.is_current.is_(True), Skp.status == STATUS_SUBMITTED)).label("submitted"))
+        return limited(stmt.where(Skp.period_id == period_id), Skp.employee_id).group_by(Skp.employee_id)
+    if name == "sa":
+        stmt = select(SelfAssessment.employee_id.label("employee_id"),
+                      _one(SelfAssessment.status == SELF_SUBMITTED).label("submitted"))
+        return limited(stmt.where(SelfAssessment.phase_id == ctx.phase.id), SelfAssessment.employee_id) \
+            .group_by(SelfAssessment.employee_id)
+    if name == "inv":
+        stmt = select(RaterNomination.subject_id.label("employee_id")).where(
+            RaterNomination.phase_id == ctx.phase.id, RaterNomination.status == NOMINATION_INVITED)
+        return limited(stmt, RaterNomination.subject_id).group_by(RaterNomination.subject_id)
+    if name == "enough":
+        # At least the threshold of 360 answers: the first step of the band, never an exact count.
+        stmt = select(FeedbackBucket.subject_id.label("employee_id")).where(FeedbackBucket.phase_id == ctx.phase.id)
+        return limited(stmt, FeedbackBucket.subject_id).group_by(FeedbackBucket.subject_id) \
+            .having(func.sum(FeedbackBucket.responses) >= ctx.threshold)
+    if name == "ev":
+        stmt = select(Evaluation.employee_id.label("employee_id"),
+                      _one(Evaluation.status.in_(FINALISED)).label("finalised"))
+        return limited(stmt.where(Evaluation.phase_id == ctx.phase.id), Evaluation.employee_id) \
+            .group_by(Evaluation.employee_id)
+    if name == "doc":
+        stmt = (select(Evaluation.employee_id.label("employee_id"))
+                .join(EvaluationDocument, EvaluationDocument.evaluation_id == Evaluation.id)
+                .where(Evaluation.phase_id == ctx.phase.id, Evaluation.status == RELEASED,
+                       EvaluationDocument.superseded_at.is_(None), EvaluationDocument.received_on.is_(None)))
+        return limited(stmt, Evaluation.employee_id).group_by(Evaluation.employee_id)
+    if name == "appeal":
+        stmt = (select(Evaluation.employee_id.label("employee_id")).join(Appeal, Appeal.evaluation_id == Evaluation.id)
+                .where(Evaluation.phase_id == ctx.phase.id, Appeal.status == APPEAL_FILED))
+        return limited(stmt, Evaluation.employee_id).group_by(Evaluation.employee_id)
+    if name == "jp":
+        return _jp(ctx.year, within)
+    if name == "plan":
+        stmt = select(DevelopmentPlan.employee_id.label("employee_id"),
+                      _one(DevelopmentPlan.status == development_rules.PLAN_SUBMITTED).label("submitted"))
+        return limited(stmt.where(DevelopmentPlan.year == ctx.year), DevelopmentPlan.employee_id) \
+            .group_by(DevelopmentPlan.employee_id)
+    if name == "late":
+        stmt = select(DevelopmentItem.employee_id.label("employee_id")).where(
+            DevelopmentItem.status.in_((development_rules.APPROVED, development_rules.RUNNING)),
+            DevelopmentItem.ends_on < ctx.today, DevelopmentItem.carried_to_id.is_(None))
+        return limited(stmt, DevelopmentItem.employee_id).group_by(DevelopmentItem.employee_id)
+    raise ValueError(name)
 
 
-def _on_track(ctx: Context) -> select:
-    """Done plus approved-but-unfinished JP reach 20 (the development area's yardstick)."""
-    jp = _jp(ctx.year)
-    return select(jp.c.employee_id).where(jp.c.done + jp.c.committed >= development_rules.TARGET_JP)
+class Frame:
+    """Employee LEFT JOIN the derived tables some metrics need; ``frame.skp.c.approved`` and so on."""
+
+    def __init__(self, scope: Scope, ctx: Context, sources) -> None:
+        person = aliased(Employee)
+        within = None if scope.kind == REGENCY else select(person.id).where(scope.on_employee(person))
+        self.joins = []
+        sources = set(sources)
+        same_year = ctx.period is not None and ctx.phase is not None and ctx.period.id == ctx.phase.period_id
+        if same_year and "skpw" in sources:  # the window's year is the SKP year: one table serves both
+            sources = (sources - {"skpw"}) | {"skp"}
+        for name in SOURCES:
+            if name in sources:
+                table_ = _source(name, ctx, within).subquery(f"m_{name}")
+                setattr(self, name, table_)
+                self.joins.append(table_)
+        if same_year and "skp" in sources:
+            self.skpw = self.skp
+
+    def apply(self, stmt):
+        for table_ in self.joins:
+            stmt = stmt.outerjoin(table_, table_.c.employee_id == Employee.id)
+        return stmt
 
 
-def _plans(ctx: Context, *statuses) -> select:
-    stmt = select(DevelopmentPlan.employee_id).where(DevelopmentPlan.year == ctx.year)
-    return stmt.where(DevelopmentPlan.status.in_(statuses)) if statuses else stmt
+def _predikat(code: str):
+    def condition(f: Frame, ctx: Context):
+        return Employee.id.in_(select(Evaluation.employee_id).where(
+            Evaluation.phase_id == ctx.phase.id, Evaluation.status.in_(FINALISED), Evaluation.predikat == code))
+    return condition
 
 
-def _late_items(ctx: Context) -> select:
-    return select(DevelopmentItem.employee_id).where(
-        DevelopmentItem.status.in_((development_rules.APPROVED, development_rules.RUNNING)),
-        DevelopmentItem.ends_on < ctx.today, DevelopmentItem.carried_to_id.is_(None))
+def _flag(column):
+    return func.coalesce(column, 0) == 1
+
+
+def _none(column):
+    return func.coalesce(column, 0) == 0
 
 
 @dataclass(frozen=True)
@@ -268,52 +307,57 @@ class Metric:
     key: str
     label: object
     needs: str  # "period", "phase" or "year": what the context must hold
-    condition: Callable[[Context], object]
-    reminder: str | None = None  # who is reminded (see REMINDERS), None: a list of what is done
+    sources: tuple[str, ...]
+    condition: Callable[[Frame, Context], object]
+    reminder: str | None = None  # who is reminded (see _reminder_rows), None: a list of what is done
     evaluation_based: bool = False  # counted by the evaluation's unit (Kurva, trends)
 
 
-E = Employee
 METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("pegawai", _l("Pegawai"), "", lambda ctx: E.id.is_not(None)),
-    Metric("skp_belum", _l("Belum membuat SKP"), "period", lambda ctx: E.id.not_in(_any_skp(ctx)), "skp"),
-    Metric("skp_draf", _l("SKP draf atau dikembalikan"), "period",
-           lambda ctx: and_(E.id.in_(_current(ctx, (STATUS_DRAFT, STATUS_RETURNED))),
-                            E.id.not_in(_approved(ctx.period.id))), "skp"),
-    Metric("skp_diajukan", _l("SKP menunggu persetujuan"), "period",
-           lambda ctx: and_(E.id.in_(_current(ctx, (STATUS_SUBMITTED,))), E.id.not_in(_approved(ctx.period.id))),
-           "skp_keputusan"),
-    Metric("skp_disetujui", _l("SKP disetujui"), "period", lambda ctx: E.id.in_(_approved(ctx.period.id))),
-    Metric("diri_selesai", _l("Penilaian diri diajukan"), "phase", lambda ctx: E.id.in_(_self_submitted(ctx))),
-    Metric("diri_belum", _l("Penilaian diri belum diajukan"), "phase",
-           lambda ctx: and_(E.id.in_(_approved(ctx.phase.period_id)), E.id.not_in(_self_submitted(ctx))),
-           "penilaian_diri"),
-    Metric("r360_diundang", _l("360: penilai sudah diundang"), "phase", lambda ctx: E.id.in_(_invited(ctx))),
-    Metric("r360_cukup", _l("360: jawaban mencapai ambang"), "phase", lambda ctx: E.id.in_(_enough_answers(ctx))),
-    Metric("r360_kurang", _l("360: jawaban belum mencapai ambang"), "phase",
-           lambda ctx: and_(E.id.in_(_invited(ctx)), E.id.not_in(_enough_answers(ctx))), "360"),
-    Metric("evaluasi_final", _l("Evaluasi final"), "phase", lambda ctx: E.id.in_(_finalised(ctx))),
-    Metric("evaluasi_belum", _l("Evaluasi belum final"), "phase",
-           lambda ctx: and_(E.id.in_(_approved(ctx.phase.period_id)), E.id.not_in(_finalised(ctx))), "evaluasi"),
-    Metric("dokumen_belum", _l("Dokumen belum dikonfirmasi diterima"), "phase",
-           lambda ctx: E.id.in_(_unacknowledged(ctx)), "dokumen"),
-    Metric("keberatan_terbuka", _l("Keberatan belum diputuskan"), "phase",
-           lambda ctx: E.id.in_(_open_appeals(ctx)), "keberatan"),
-    *(Metric(f"predikat_{code}", label, "phase", _predikat(code), evaluation_based=True)
+    Metric("pegawai", _l("Pegawai"), "", (), lambda f, ctx: Employee.id.is_not(None)),
+    Metric("skp_belum", _l("Belum membuat SKP"), "period", ("skp",), lambda f, ctx: f.skp.c.employee_id.is_(None),
+           "skp"),
+    Metric("skp_draf", _l("SKP draf atau dikembalikan"), "period", ("skp",),
+           lambda f, ctx: and_(_none(f.skp.c.approved), _flag(f.skp.c.draft)), "skp"),
+    Metric("skp_diajukan", _l("SKP menunggu persetujuan"), "period", ("skp",),
+           lambda f, ctx: and_(_none(f.skp.c.approved), _flag(f.skp.c.submitted)), "skp_keputusan"),
+    Metric("skp_disetujui", _l("SKP disetujui"), "period", ("skp",), lambda f, ctx: _flag(f.skp.c.approved)),
+    Metric("diri_selesai", _l("Penilaian diri diajukan"), "phase", ("sa",), lambda f, ctx: _flag(f.sa.c.submitted)),
+    Metric("diri_belum", _l("Penilaian diri belum diajukan"), "phase", ("skpw", "sa"),
+           lambda f, ctx: and_(_flag(f.skpw.c.approved), _none(f.sa.c.submitted)), "penilaian_diri"),
+    Metric("r360_diundang", _l("360: penilai sudah diundang"), "phase", ("inv",),
+           lambda f, ctx: f.inv.c.employee_id.is_not(None)),
+    Metric("r360_cukup", _l("360: jawaban mencapai ambang"), "phase", ("enough",),
+           lambda f, ctx: f.enough.c.employee_id.is_not(None)),
+    Metric("r360_kurang", _l("360: jawaban belum mencapai ambang"), "phase", ("inv", "enough"),
+           lambda f, ctx: and_(f.inv.c.employee_id.is_not(None), f.enough.c.employee_id.is_(None)), "360"),
+    Metric("evaluasi_final", _l("Evaluasi final"), "phase", ("ev",), lambda f, ctx: _flag(f.ev.c.finalised)),
+    Metric("evaluasi_belum", _l("Evaluasi belum final"), "phase", ("skpw", "ev"),
+           lambda f, ctx: and_(_flag(f.skpw.c.approved), _none(f.ev.c.finalised)), "evaluasi"),
+    Metric("dokumen_belum", _l("Dokumen belum dikonfirmasi diterima"), "phase", ("doc",),
+           lambda f, ctx: f.doc.c.employee_id.is_not(None), "dokumen"),
+    Metric("keberatan_terbuka", _l("Keberatan belum diputuskan"), "phase", ("appeal",),
+           lambda f, ctx: f.appeal.c.employee_id.is_not(None), "keberatan"),
+    *(Metric(f"predikat_{code}", label, "phase", (), _predikat(code), evaluation_based=True)
       for code, label in (
           (evaluation_rules.SANGAT_BAIK, _l("Sangat Baik")), (evaluation_rules.BAIK, _l("Baik")),
           (evaluation_rules.BUTUH_PERBAIKAN, _l("Butuh Perbaikan")),
           (evaluation_rules.KURANG, _l("Kurang/Misconduct")), (evaluation_rules.SANGAT_KURANG, _l("Sangat Kurang")))),
-    Metric("jp_tercapai", _l("20 JP tercapai"), "year", lambda ctx: E.id.in_(_reached(ctx))),
-    Metric("jp_on_track", _l("Menuju 20 JP (disetujui)"), "year",
-           lambda ctx: and_(E.id.in_(_on_track(ctx)), E.id.not_in(_reached(ctx)))),
-    Metric("jp_kurang", _l("Belum menuju 20 JP"), "year", lambda ctx: E.id.not_in(_on_track(ctx)), "pengembangan"),
-    Metric("rencana_tanpa", _l("Tanpa rencana pengembangan"), "year", lambda ctx: E.id.not_in(_plans(ctx)),
-           "pengembangan"),
-    Metric("rencana_menunggu", _l("Rencana menunggu keputusan"), "year",
-           lambda ctx: E.id.in_(_plans(ctx, development_rules.PLAN_SUBMITTED)), "rencana_keputusan"),
-    Metric("kegiatan_terlambat", _l("Kegiatan melewati jadwal"), "year", lambda ctx: E.id.in_(_late_items(ctx)),
-           "kegiatan"),
+    Metric("jp_tercapai", _l("20 JP tercapai"), "year", ("jp",),
+           lambda f, ctx: func.coalesce(f.jp.c.done, 0) >= development_rules.TARGET_JP),
+    Metric("jp_on_track", _l("Menuju 20 JP (disetujui)"), "year", ("jp",),
+           lambda f, ctx: and_(func.coalesce(f.jp.c.done, 0) < development_rules.TARGET_JP,
+                               func.coalesce(f.jp.c.done, 0) + func.coalesce(f.jp.c.committed, 0)
+                               >= development_rules.TARGET_JP)),
+    Metric("jp_kurang", _l("Belum menuju 20 JP"), "year", ("jp",),
+           lambda f, ctx: func.coalesce(f.jp.c.done, 0) + func.coalesce(f.jp.c.committed, 0)
+           < development_rules.TARGET_JP, "pengembangan"),
+    Metric("rencana_tanpa", _l("Tanpa rencana pengembangan"), "year", ("plan",),
+           lambda f, ctx: f.plan.c.employee_id.is_(None), "pengembangan"),
+    Metric("rencana_menunggu", _l("Rencana menunggu keputusan"), "year", ("plan",),
+           lambda f, ctx: _flag(f.plan.c.submitted), "rencana_keputusan"),
+    Metric("kegiatan_terlambat", _l("Kegiatan melewati jadwal"), "year", ("late",),
+           lambda f, ctx: f.late.c.employee_id.is_not(None), "kegiatan"),
 )}
 
 PLANNING = ("skp_belum", "skp_draf", "skp_diajukan", "skp_disetujui")
@@ -336,19 +380,29 @@ def ready(metric: Metric, ctx: Context) -> bool:
             "": True}[metric.needs]
 
 
+def frame_for(scope: Scope, ctx: Context, metrics) -> Frame:
+    return Frame(scope, ctx, {name for m in metrics for name in m.sources})
+
+
+def condition_of(scope: Scope, ctx: Context, metric: Metric):
+    """(frame, where) of the people behind ``metric``: the scope and the metric's condition."""
+    frame = frame_for(scope, ctx, [metric])
+    return frame, and_(scope.on_employee(), metric.condition(frame, ctx))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Counting per unit, and the rows of a dashboard
 
 
 def employee_counts(scope: Scope, ctx: Context, keys: tuple[str, ...]) -> dict[int, dict[str, int]]:
     """{unit id: {"pegawai": n, key: n, ...}} for the active employees of the scope: one GROUP BY statement."""
+    metrics = [METRICS[k] for k in keys if ready(METRICS[k], ctx)]
+    frame = frame_for(scope, ctx, metrics)
     columns = [func.count(Employee.id).label("pegawai")]
-    keys = tuple(k for k in keys if ready(METRICS[k], ctx))
-    for key in keys:
-        columns.append(func.sum(case((METRICS[key].condition(ctx), 1), else_=0)))
-    rows = db.session.execute(select(Employee.unit_id, *columns).where(scope.on_employee())
-                              .group_by(Employee.unit_id)).all()
-    return {row[0]: {"pegawai": row[1], **{k: int(v or 0) for k, v in zip(keys, row[2:], strict=True)}}
+    columns += [func.sum(case((m.condition(frame, ctx), 1), else_=0)) for m in metrics]
+    stmt = frame.apply(select(Employee.unit_id, *columns).select_from(Employee))
+    rows = db.session.execute(stmt.where(scope.on_employee()).group_by(Employee.unit_id)).all()
+    return {row[0]: {"pegawai": row[1], **{m.key: int(v or 0) for m, v in zip(metrics, row[2:], strict=True)}}
             for row in rows}
 
 
@@ -445,12 +499,12 @@ def people_stmt(scope: Scope, ctx: Context, metric: Metric):
         evaluated = select(Evaluation.employee_id).where(
             Evaluation.phase_id == ctx.phase.id, Evaluation.status.in_(FINALISED), Evaluation.predikat == code,
             scope.on_evaluation())
-        where = Employee.id.in_(evaluated)
+        stmt = select(Employee).where(Employee.id.in_(evaluated))
     else:
-        where = and_(scope.on_employee(), metric.condition(ctx))
-    return (select(Employee).where(where)
-            .options(joinedload(Employee.unit), joinedload(Employee.position), joinedload(Employee.golongan),
-                     joinedload(Employee.superior), joinedload(Employee.delegated_assessor))
+        frame, where = condition_of(scope, ctx, metric)
+        stmt = frame.apply(select(Employee).select_from(Employee)).where(where)
+    return (stmt.options(joinedload(Employee.unit), joinedload(Employee.position), joinedload(Employee.golongan),
+                         joinedload(Employee.superior), joinedload(Employee.delegated_assessor))
             .order_by(Employee.nama, Employee.id))
 
 
@@ -502,7 +556,7 @@ def details(metric: Metric, ctx: Context, employee_ids: list[int]) -> dict[int, 
                                          Evaluation.employee_id.in_(employee_ids))).all()
         return {eid: gettext("diajukan %(date)s", date=long_date(on)) for eid, on in rows}
     if key.startswith(("jp_", "rencana_", "kegiatan_")) and ctx.year:
-        jp = _jp(ctx.year)
+        jp = _jp(ctx.year, employee_ids).subquery()
         rows = dict((eid, (d, c)) for eid, d, c in db.session.execute(
             select(jp.c.employee_id, jp.c.done, jp.c.committed).where(jp.c.employee_id.in_(employee_ids))))
         return {eid: gettext("%(done)s JP selesai, %(planned)s JP disetujui", done=int(rows.get(eid, (0, 0))[0] or 0),
@@ -553,7 +607,8 @@ def _reminder_rows(actor, scope: Scope, ctx: Context, metric: Metric, today: dt.
     occasion = f"pengingat-{today.isoformat()}"
     who = metric.reminder
     person = aliased(Employee)
-    ids = select(Employee.id).where(scope.on_employee(), metric.condition(ctx))
+    frame, where = condition_of(scope, ctx, metric)
+    ids = frame.apply(select(Employee.id).select_from(Employee)).where(where)
     base = select(person.id, person.gelar_depan, person.nama, person.gelar_belakang, person.assessor_id,
                   person.superior_id).where(person.id.in_(ids))
     from portal.org.rules import full_name
@@ -652,7 +707,8 @@ def _remind_360(actor, scope: Scope, ctx: Context, metric: Metric, today: dt.dat
     from portal.assessment import nomination_services
     from portal.core.timeutil import local_date
 
-    subjects = list(db.session.scalars(select(Employee).where(scope.on_employee(), metric.condition(ctx))))
+    frame, where = condition_of(scope, ctx, metric)
+    subjects = list(db.session.scalars(frame.apply(select(Employee).select_from(Employee)).where(where)))
     result = Reminded()
     if not subjects:
         return result

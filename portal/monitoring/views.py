@@ -8,6 +8,7 @@ form (no JavaScript needed), its charts are SVG drawn on the server with a table
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, flash, request, stream_with_context, url_for
 from flask_babel import gettext
@@ -102,12 +103,14 @@ def _scope_args(scope: services.Scope, line=None) -> dict:
 
 
 def _context_args(ctx: services.Context, metric: services.Metric | None = None, *, development: bool = False) -> dict:
+    """The year and window of the URL: what ``metric`` needs, or (a dashboard) everything it shows."""
+    needs = metric.needs if metric is not None else ("year" if development else "all")
     args = {}
-    if ctx.phase is not None:
+    if ctx.phase is not None and needs in ("phase", "all"):
         args["jendela"] = ctx.phase.id
-    if development or (metric is not None and metric.needs == "year"):
+    if needs == "year":
         args["tahun"] = ctx.year
-    elif ctx.period is not None:
+    elif ctx.period is not None and needs in ("period", "all"):
         args["tahun"] = ctx.period.year
     return args
 
@@ -145,10 +148,15 @@ def _up(scope: services.Scope) -> tuple[str, dict] | None:
 
 
 def _common(scope: services.Scope, ctx: services.Context, windows, *, development: bool = False) -> dict:
+    bases: dict[str, str] = {}
+
     def link(key: str, line=None) -> str:
-        metric = services.METRICS[key]
-        return url_for("monitoring.people", metric_key=key, **_scope_args(scope, line),
-                       **_context_args(ctx, metric, development=development))
+        """The list behind a number: url_for once per metric, the row's scope appended (hundreds of cells)."""
+        if key not in bases:
+            bases[key] = url_for("monitoring.people", metric_key=key,
+                                 **_context_args(ctx, services.METRICS[key], development=development))
+        args = urlencode(_scope_args(scope, line))
+        return f"{bases[key]}{'&' if '?' in bases[key] else '?'}{args}" if args else bases[key]
 
     def open_line(endpoint: str, line) -> str:
         return url_for(endpoint, **_scope_args(scope, line), **_context_args(ctx, development=development))

@@ -28,7 +28,7 @@ def numbers(html: str) -> dict[tuple[str, str], int]:
     """{(metric, row): number} of every number link on a dashboard; the row is the unit id ("" for the total,
     "<id>L" for a unit's own staff)."""
     found = {}
-    for href, n in re.findall(r'<a href="([^"]+)" class="dash-number">(\d+)<', html):
+    for href, n in re.findall(r'<a href="(/monitoring/daftar/[^"]+)">(\d+)</a>', html):
         url = urlparse(unescape(href))
         metric = url.path.rsplit("/", 1)[-1]
         args = parse_qs(url.query)
@@ -63,6 +63,15 @@ def test_the_regency_per_opd(w, client, login):
                       "evaluasi_final": 5, "evaluasi_belum": 1, "dokumen_belum": 1, "keberatan_terbuka": 1}
     assert re.search(r'data-label="Pegawai">13</td>', html)  # the inactive employee is never counted
     assert "Dinas Satu" in html and "Dinas Dua" in html and "Bidang A" not in html  # rows are the OPDs
+
+
+def test_the_window_counts_against_its_own_year_whatever_the_skp_year(w, client, login):
+    factories.make_period(w.today.year - 1)
+    login(w.users["admin"])
+    html = client.get(f"/monitoring?tahun={w.today.year - 1}&jendela={w.phase.id}").get_data(as_text=True)
+    totals = {k: v for (k, row), v in numbers(html).items() if row == ""}
+    assert (totals["skp_belum"], totals.get("skp_disetujui", 0)) == (13, 0)  # nobody has last year's SKP
+    assert (totals["diri_belum"], totals["evaluasi_belum"], totals["evaluasi_final"]) == (4, 1, 5)
 
 
 def test_a_unit_shows_its_own_staff_and_the_units_below(w, client, login):
