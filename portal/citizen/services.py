@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, extract, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -128,7 +129,7 @@ def create_point(actor, unit: Unit, title: str | None, service_types: str | None
                          service_types=rules.service_types(service_types), active=True, created_by_id=actor.id)
     db.session.add(point)
     db.session.flush()
-    record(actor, "citizen.create", point, summary=gettext("Halaman Suara Masyarakat %(unit)s diterbitkan",
+    record(actor, "citizen.create", point, summary=_l("Halaman Suara Masyarakat %(unit)s diterbitkan",
                                                            unit=unit.name))
     return point
 
@@ -145,7 +146,7 @@ def update_point(actor, point: ServicePoint, *, title: str | None, service_types
         setattr(point, key, value)
     db.session.flush()
     if changes:
-        record(actor, "citizen.update", point, summary=gettext("Halaman Suara Masyarakat %(unit)s diubah",
+        record(actor, "citizen.update", point, summary=_l("Halaman Suara Masyarakat %(unit)s diubah",
                                                                unit=point.unit.name), changes=changes)
     return point
 
@@ -254,8 +255,8 @@ def moderate(actor, feedback: CitizenFeedback, publish: bool, *, now: dt.datetim
     feedback.moderated_by_id = actor.id
     db.session.flush()
     record(actor, "citizen.publish" if publish else "citizen.reject", feedback,
-           summary=(gettext("Komentar Suara Masyarakat %(unit)s diterbitkan", unit=point.unit.name) if publish
-                    else gettext("Komentar Suara Masyarakat %(unit)s ditolak", unit=point.unit.name)))
+           summary=(_l("Komentar Suara Masyarakat %(unit)s diterbitkan", unit=point.unit.name) if publish
+                    else _l("Komentar Suara Masyarakat %(unit)s ditolak", unit=point.unit.name)))
     return feedback
 
 

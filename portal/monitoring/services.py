@@ -731,7 +731,7 @@ def _remind_360(actor, scope: Scope, ctx: Context, metric: Metric, today: dt.dat
         db.session.execute(insert(ReminderRound), rounds)
         result.written = len(rounds)
         record(actor, "monitoring.remind_360", None, object_type="period_phase", object_id=ctx.phase.id,
-               summary=gettext("Pengingat 360 dikirim untuk %(n)s pegawai (%(scope)s, %(window)s)", n=len(rounds),
+               summary=_l("Pengingat 360 dikirim untuk %(n)s pegawai (%(scope)s, %(window)s)", n=len(rounds),
                                scope=scope.label, window=_window(ctx)))
     db.session.flush()
     return result
@@ -754,7 +754,7 @@ def remind(actor, scope: Scope, ctx: Context, metric: Metric, *, today: dt.date,
     result = Reminded(written=written, already=len({r["dedupe"] for r in rows}) - written, skipped=skipped)
     if written:
         record(actor, "monitoring.remind", None, object_type="metric", object_id=metric.key,
-               summary=gettext("Pengingat \u201c%(metric)s\u201d dikirim: %(n)s notifikasi (%(scope)s)",
+               summary=_l("Pengingat \u201c%(metric)s\u201d dikirim: %(n)s notifikasi (%(scope)s)",
                                metric=str(metric.label), n=written, scope=scope.label))
     db.session.flush()
     return result

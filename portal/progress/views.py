@@ -396,9 +396,9 @@ def request_feedback(skp_id: int):
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
             if error.field == "asked_nip":
                 error.field = "asked"
+            _apply_error(form, error)
         else:
             flash(gettext("Permintaan umpan balik terkirim."), "success")
             return _back_to_page(url_for("progress.skp_progress", skp_id=skp.id) + "#minta-umpan-balik")

@@ -5,6 +5,7 @@ is refused with a message that says so."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -63,6 +64,8 @@ def test_a_second_pending_request_to_the_same_person_is_refused(client, login, w
     response = _ask(client, world, **{**first, "message": "Sekali lagi, mohon masukan"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "masih menunggu jawaban" in html and world.peer.full_name in html
+    # the refusal sits at the person picked, not at the message
+    assert re.search(r'id="[\w-]*asked-error">[^<]*masih menunggu jawaban', html)
     assert _requests() == 1
     # htmx: the form comes back with the message, nothing sent
     response = _ask(client, world, HTMX, **first)

@@ -53,13 +53,15 @@ def test_submit_return_resubmit_and_approve_from_the_team_board(page, browser_lo
 
     browser_login("kabid")
     page.goto("/skp/tim")
-    page.evaluate("window.__noReload = true")
     row = page.locator(f"#tim-{owner.id}")
     expect(row).to_contain_text("Diajukan")
     row.get_by_role("button", name=re.compile("^Setujui")).click()
-    expect(page.locator(f"#tim-{owner.id}")).to_contain_text("Disetujui")
-    expect(page.locator("#flash")).to_contain_text("SKP disetujui.")
-    assert page.evaluate("window.__noReload") is True  # the row was swapped in place
+    # Approval is final: the board leads to a confirmation page with the SKP's summary, then back to the board.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Setujui SKP Pegawai Peramban")
+    page.get_by_role("button", name="Setujui SKP").click()
+    expect(page).to_have_url(re.compile(r"/skp/tim$"))
+    expect(page.locator("main")).to_contain_text("SKP disetujui.")
+    expect(page.get_by_role("navigation", name="Saring menurut status SKP")).to_contain_text("Disetujui (1)")
 
     page.goto(f"/skp/{skp.id}")
     history = page.locator(".skp-history")
