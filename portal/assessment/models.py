@@ -112,9 +112,9 @@ class SelfAssessment(TimestampMixin, VersionedMixin, db.Model):
     employee: Mapped[Employee] = relationship()
     phase: Mapped[PeriodPhase] = relationship()
     result_ratings: Mapped[list[SelfResultRating]] = relationship(
-        back_populates="self_assessment", cascade="all, delete-orphan")
+        back_populates="self_assessment", order_by="SelfResultRating.id", cascade="all, delete-orphan")
     behaviour_ratings: Mapped[list[SelfBehaviourRating]] = relationship(
-        back_populates="self_assessment", cascade="all, delete-orphan")
+        back_populates="self_assessment", order_by="SelfBehaviourRating.id", cascade="all, delete-orphan")
 
 
 class SelfResultRating(db.Model):
@@ -239,7 +239,8 @@ class ResultRelease(db.Model):
     released_on: Mapped[dt.date]  # first release
     updated_on: Mapped[dt.date]  # last re-release (same as released_on when there was none)
 
-    buckets: Mapped[list[ReleasedBucket]] = relationship(back_populates="release", cascade="all, delete-orphan")
+    buckets: Mapped[list[ReleasedBucket]] = relationship(back_populates="release", order_by="ReleasedBucket.id",
+                                                         cascade="all, delete-orphan")
 
 
 class ReleasedBucket(db.Model):

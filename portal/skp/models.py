@@ -90,7 +90,7 @@ class Skp(TimestampMixin, VersionedMixin, db.Model):
         back_populates="skp", order_by="ResultPlan.position", cascade="all, delete-orphan"
     )
     expectations: Mapped[list[BehaviourExpectation]] = relationship(
-        back_populates="skp", cascade="all, delete-orphan"
+        back_populates="skp", order_by="BehaviourExpectation.id", cascade="all, delete-orphan"
     )
     events: Mapped[list[SkpEvent]] = relationship(
         back_populates="skp", order_by="SkpEvent.at", cascade="all, delete-orphan"
