@@ -55,7 +55,7 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check .
 
-# The whole suite on SQLite, then again on a PostgreSQL server that the tests start themselves.
+# The whole suite on SQLite and on a PostgreSQL server that the tests start themselves.
 # The two database runs go side by side (each is one Python process; CI has more than one core).
 test: lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
