@@ -242,13 +242,14 @@ def browser_login(page):
     """browser_login(username, password): sign in through the real login form."""
 
     def _login(username: str, password: str = factories.TEST_PASSWORD):
-        page.goto("/masuk")
-        if "/masuk" not in page.url:
-            # Still signed in: a request of the previous page (an autosave, the bell) was in flight when the test
-            # cleared the cookies and its response set the session again. Leave that page, then clear them.
+        # Sign in as a new visitor: first let the current page's requests (an autosave, the bell) finish and leave
+        # it, then drop the cookies. A request still in flight would otherwise set the previous user's session
+        # again after the new sign-in, or be refused for its missing session (400) after the cookies are gone.
+        if page.url not in ("", "about:blank"):
+            page.wait_for_load_state("networkidle")
             page.goto("about:blank")
-            page.context.clear_cookies()
-            page.goto("/masuk")
+        page.context.clear_cookies()
+        page.goto("/masuk")
         page.get_by_label(re.compile("NIP atau nama pengguna", re.I)).fill(username)
         page.get_by_label(re.compile("Kata sandi", re.I)).fill(password)
         page.get_by_role("button", name=re.compile("Masuk", re.I)).click()

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.browser
 
 
 def _switch(page, browser_login, user):
-    page.context.clear_cookies()
     browser_login(user.username)
 
 

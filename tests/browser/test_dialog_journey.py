@@ -21,8 +21,7 @@ pytestmark = pytest.mark.browser
 
 
 def _switch(page, browser_login, user):
-    page.context.clear_cookies()
-    browser_login(user.username)
+    browser_login(user.username)  # leaves the page, drops the cookies, signs in
 
 
 def _propose(page, employee, day):

@@ -30,7 +30,6 @@ def test_submit_return_resubmit_and_approve_from_the_team_board(page, browser_lo
     panel.get_by_role("button", name="Ajukan SKP").click()
     expect(page.locator("#flash")).to_contain_text("SKP diajukan")
     expect(page.locator("#skp-flow")).to_contain_text("Diajukan")
-    page.context.clear_cookies()
 
     browser_login("kabid")
     page.goto(f"/skp/{skp.id}")
@@ -41,7 +40,6 @@ def test_submit_return_resubmit_and_approve_from_the_team_board(page, browser_lo
     panel.get_by_role("button", name="Kembalikan SKP").click()
     expect(page.locator("#flash")).to_contain_text("dikembalikan")
     expect(page.locator("#skp-flow .skp-return-note")).to_contain_text(note)
-    page.context.clear_cookies()
 
     browser_login("pegawai")
     page.goto(f"/skp/{skp.id}")
@@ -49,7 +47,6 @@ def test_submit_return_resubmit_and_approve_from_the_team_board(page, browser_lo
     page.get_by_role("button", name="Ajukan kembali SKP").click()
     expect(page.locator("#skp-flow")).to_contain_text("Diajukan kembali")
     expect(page.locator(".skp-return-note")).to_have_count(0)
-    page.context.clear_cookies()
 
     browser_login("kabid")
     page.goto("/skp/tim")
