@@ -20,8 +20,6 @@ Services take an explicit actor and time, raise DomainError, flush, never commit
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +48,6 @@ from portal.dialog import rules as dialog_rules
 from portal.dialog.models import DialogAction, DialogSession
 from portal.extensions import db
 from portal.org.models import Employee
-from portal.progress import rules as upload_rules
 from portal.progress import services as progress_services
 
 TITLE_MAX = 200
@@ -500,23 +497,9 @@ def _store_certificate(actor, item: DevelopmentItem, filename: str | None, strea
     if len(item.certificates) >= MAX_CERTIFICATES:
         raise DomainError(gettext("Paling banyak %(n)s berkas per kegiatan.", n=MAX_CERTIFICATES),
                           field="certificate")
-    size = progress_services._stream_size(stream)
-    try:
-        kind = upload_rules.check_upload(filename, stream, size, progress_services.max_upload_bytes())
-    except upload_rules.UploadRejected as exc:
-        raise DomainError(progress_services.upload_message(exc), field="certificate") from exc
-    stored = secrets.token_hex(16)
-    target = certificate_folder() / stored
-    digest, written = hashlib.sha256(), 0
-    stream.seek(0)
-    with open(target, "xb") as out:
-        db.session.info.setdefault(progress_services._PENDING_NEW, []).append(target)
-        while chunk := stream.read(64 * 1024):
-            digest.update(chunk)
-            written += len(chunk)
-            out.write(chunk)
-    certificate = DevelopmentCertificate(original_name=upload_rules.sanitise_filename(filename), stored_name=stored,
-                                         content_type=kind.content_type, size=written, sha256=digest.hexdigest(),
+    stored = progress_services.store_upload(certificate_folder(), filename, stream, field="certificate")
+    certificate = DevelopmentCertificate(original_name=stored.original_name, stored_name=stored.stored_name,
+                                         content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                                          uploaded_at=now, uploaded_by_id=actor.id)
     item.certificates.append(certificate)
     db.session.flush()
@@ -524,7 +507,7 @@ def _store_certificate(actor, item: DevelopmentItem, filename: str | None, strea
            summary=_l("Sertifikat %(name)s diunggah untuk \"%(title)s\"", name=certificate.original_name,
                       title=item.title),
            changes={"original_name": [None, certificate.original_name], "sha256": [None, certificate.sha256],
-                    "size": [None, written]})
+                    "size": [None, certificate.size]})
     return certificate
 
 

@@ -12,8 +12,6 @@ Every step is audited. Services flush, never commit.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -42,7 +40,6 @@ from portal.evaluation.models import (
 )
 from portal.extensions import db
 from portal.periods import services as period_services
-from portal.progress import rules as upload_rules
 from portal.progress import services as progress_services
 
 REASONS_MAX = 8000
@@ -119,23 +116,9 @@ def attachment_folder() -> Path:
 
 def _store(appeal: Appeal, filename: str, stream: BinaryIO, now: dt.datetime) -> AppealAttachment:
     """An attachment checked like evidence files (type by content, size limit) and stored under a random name."""
-    size = progress_services._stream_size(stream)
-    try:
-        kind = upload_rules.check_upload(filename, stream, size, progress_services.max_upload_bytes())
-    except upload_rules.UploadRejected as exc:
-        raise DomainError(progress_services.upload_message(exc), field="files") from exc
-    stored = secrets.token_hex(16)
-    target = attachment_folder() / stored
-    digest, written = hashlib.sha256(), 0
-    stream.seek(0)
-    with open(target, "xb") as out:
-        db.session.info.setdefault(progress_services._PENDING_NEW, []).append(target)
-        while chunk := stream.read(64 * 1024):
-            digest.update(chunk)
-            written += len(chunk)
-            out.write(chunk)
-    attachment = AppealAttachment(original_name=upload_rules.sanitise_filename(filename), stored_name=stored,
-                                  content_type=kind.content_type, size=written, sha256=digest.hexdigest(),
+    stored = progress_services.store_upload(attachment_folder(), filename, stream, field="files")
+    attachment = AppealAttachment(original_name=stored.original_name, stored_name=stored.stored_name,
+                                  content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                                   uploaded_at=now)
     appeal.attachments.append(attachment)
     return attachment

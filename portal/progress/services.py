@@ -272,19 +272,25 @@ def _stream_size(stream: BinaryIO) -> int:
     return size
 
 
-def add_file_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, filename: str | None,
-                      stream: BinaryIO, title: str | None, today: dt.date) -> Evidence:
-    """Store an uploaded Bukti Dukung after checking its size and its type by content (rules.check_upload)."""
-    require_recordable(actor, skp, seq, today)
-    title = clean_text(title, EVIDENCE_TITLE_MAX, field="title")
-    if stream is None or not filename:
-        raise DomainError(gettext("Pilih berkas yang akan diunggah."), field="file")
+@dataclass(frozen=True)
+class StoredFile:
+    original_name: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def store_upload(folder, filename: str, stream: BinaryIO, *, field: str) -> StoredFile:
+    """Check an upload (size, and its type by content: rules.check_upload) and write it under a random name in
+    ``folder``; a refusal is a DomainError at ``field``. The file is removed again if the transaction rolls back.
+    Evidence, appeal attachments and development certificates are stored this one way."""
     try:
         kind = rules.check_upload(filename, stream, _stream_size(stream), max_upload_bytes())
     except rules.UploadRejected as exc:
-        raise DomainError(upload_message(exc), field="file") from exc
+        raise DomainError(upload_message(exc), field=field) from exc
     stored_name = secrets.token_hex(16)
-    target = evidence_folder() / stored_name
+    target = folder / stored_name
     digest, size = hashlib.sha256(), 0
     stream.seek(0)
     with open(target, "xb") as out:
@@ -293,17 +299,28 @@ def add_file_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, filena
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
+    return StoredFile(rules.sanitise_filename(filename), stored_name, kind.content_type, size, digest.hexdigest())
+
+
+def add_file_evidence(actor, skp: Skp, indicator: Indicator, seq: int, *, filename: str | None,
+                      stream: BinaryIO, title: str | None, today: dt.date) -> Evidence:
+    """Store an uploaded Bukti Dukung after checking its size and its type by content (rules.check_upload)."""
+    require_recordable(actor, skp, seq, today)
+    title = clean_text(title, EVIDENCE_TITLE_MAX, field="title")
+    if stream is None or not filename:
+        raise DomainError(gettext("Pilih berkas yang akan diunggah."), field="file")
+    stored = store_upload(evidence_folder(), filename, stream, field="file")
     realisation = _realisation_for_evidence(actor, indicator, seq)
-    original = rules.sanitise_filename(filename)
+    original, size = stored.original_name, stored.size
     evidence = Evidence(realisation_id=realisation.id, kind=EVIDENCE_FILE, title=title,
-                        original_name=original, stored_name=stored_name, content_type=kind.content_type,
-                        size=size, sha256=digest.hexdigest(), uploaded_by_id=actor.id)
+                        original_name=original, stored_name=stored.stored_name, content_type=stored.content_type,
+                        size=size, sha256=stored.sha256, uploaded_by_id=actor.id)
     db.session.add(evidence)
     db.session.flush()
     record(actor, "evidence.add", evidence,
            summary=_l("Bukti dukung %(name)s diunggah", name=original),
            changes={"realisation_id": [None, realisation.id], "original_name": [None, original],
-                    "content_type": [None, kind.content_type], "size": [None, size],
+                    "content_type": [None, stored.content_type], "size": [None, size],
                     "sha256": [None, evidence.sha256]})
     return evidence
 
