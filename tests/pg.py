@@ -1,7 +1,8 @@
 """Start a throw-away PostgreSQL server in a temporary directory for the test session.
 
 Not a mock and not the system service: initdb + pg_ctl from the installed PostgreSQL binaries, on a free
-loopback port, with fsync off for speed. As root (CI), the server runs as the ``postgres`` system user,
+loopback port, with fsync off for speed and a 2-minute statement timeout (a runaway query fails its test
+instead of hanging the run). As root (CI), the server runs as the ``postgres`` system user,
 because PostgreSQL refuses to run as root.
 """
 
@@ -54,7 +55,8 @@ class PostgresServer:
                   "-E", "UTF8", "--no-locale")
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50 "
+            "-c statement_timeout=120s"
         )
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options, "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "start")

@@ -199,7 +199,11 @@ def questionnaire(nomination_id: int):
 
     # A draft (autosave or "Simpan draf"): every valid answer is kept; a comment over its limit keeps its last
     # saved text and is marked at its field, with what was typed still in the page.
-    errors = services.save_draft(secret, nomination, answers, today)
+    try:
+        errors = services.save_draft(secret, nomination, answers, today)
+    except DomainError as error:  # sent (or closed) by another request since the check above: a late autosave
+        db.session.rollback()
+        return _closed(nomination, error.message)
     db.session.commit()
     autosave = action == "autosave" and is_fragment_request()
     if errors:

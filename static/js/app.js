@@ -164,3 +164,20 @@ document.addEventListener("submit", function (event) {
   }
   document.addEventListener("htmx:afterSettle", syncErrors);
 })();
+
+// A form that autosaves with htmx and is then sent with one of its buttons (a normal submission, e.g. the
+// questionnaire's "Kirim"): an autosave still waiting for its delay must not follow the submission, or it would
+// arrive after the answer was sent. Registered last, so a submission cancelled by data-confirm or taken over by
+// htmx (defaultPrevented) leaves the form's autosave alone.
+(function () {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute("hx-post")) { return; }
+    form.setAttribute("data-submitting", "");
+    window.setTimeout(function () { form.removeAttribute("data-submitting"); }, 10000);
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form && form.hasAttribute("data-submitting")) { event.preventDefault(); }
+  });
+})();

@@ -249,6 +249,34 @@ def test_htmx_autosave_returns_the_status_line(client, login):
     assert db.session.query(RaterDraft).count() == 1
 
 
+def test_an_autosave_that_arrives_after_the_answer_was_sent_is_refused_not_a_500(client, login, monkeypatch):
+    """The rater types, then clicks Kirim before the autosave's delay: the autosave reaches the server after the
+    submission (or from a second tab). It passes the first check and finds the answer sent when it saves."""
+    from portal.assessment import rater_services
+    from portal.assessment.rater_forms import posted_scores
+
+    world = make_world()
+    nomination = world.nominations[0]
+    login(world.u_raters[0])
+    save_draft = rater_services.save_draft
+
+    def sent_meanwhile(secret, nom, answers, today):
+        sent = rater_services.clean_answers(posted_scores(answer_data(world.item_ids), world.item_ids), "", "",
+                                            world.item_ids)
+        rater_services.submit_answers(secret, nom, sent, world.item_ids, today)
+        db.session.commit()
+        return save_draft(secret, nom, answers, today)
+
+    monkeypatch.setattr(rater_services, "save_draft", sent_meanwhile)
+    response = client.post(url(nomination), headers={"HX-Request": "true"},
+                           data={f"item-{world.item_ids[0]}": "2", "keep": "Teliti", "action": "autosave"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert html.startswith('<small id="questionnaire-status"') and "final" in html
+    assert db.session.scalar(select(FeedbackBucket.responses)) == 1
+    assert db.session.query(RaterDraft).count() == 0  # nothing of the late autosave was kept
+
+
 def test_submit_requires_every_item(client, login):
     world = make_world()
     login(world.u_raters[0])
