@@ -35,7 +35,7 @@ from portal.citizen.models import (
     ServicePoint,
 )
 from portal.core.audit import record
-from portal.core.errors import ConflictError, DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version_if_sent
 from portal.core.pagination import Page, paginate
 from portal.extensions import db
 from portal.org import permissions as org_perms
@@ -138,8 +138,7 @@ def update_point(actor, point: ServicePoint, *, title: str | None, service_types
                  version=None) -> ServicePoint:
     if not can_manage(actor, point.unit):
         raise DomainError(gettext("Hanya Admin BKPSDM atau pimpinan unit yang dapat mengubah halaman ini."))
-    if version not in (None, ""):
-        check_version(point, version)
+    check_version_if_sent(point, version)
     values = {"title": _title(title), "service_types": rules.service_types(service_types), "active": bool(active)}
     changes = {k: [getattr(point, k), v] for k, v in values.items() if getattr(point, k) != v}
     for key, value in values.items():

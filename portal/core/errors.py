@@ -29,6 +29,13 @@ class StaleVersionError(ConflictError):
     """Someone else saved the record after this form was opened (optimistic locking)."""
 
 
+def check_version_if_sent(obj, submitted_version) -> None:
+    """check_version when the form sent a version; services called without one (the demo, tests, the CLI) skip
+    the optimistic lock."""
+    if submitted_version not in (None, ""):
+        check_version(obj, submitted_version)
+
+
 def check_version(obj, submitted_version) -> None:
     """Raise StaleVersionError when the form's version is not the record's current one."""
     try:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.core.audit import record
-from portal.core.errors import ConflictError, DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version_if_sent
 from portal.core.timeutil import utcnow
 from portal.development import permissions as perms
 from portal.development import rules
@@ -42,14 +42,10 @@ TYPE_NAME_MAX = 120
 MAX_JP_PER_DAY = 24
 
 
-def _version(obj, version) -> None:
-    """Optimistic locking when the form sent a version (the demo and tests may call without one)."""
-    if version not in (None, ""):
-        check_version(obj, version)
-
-
-def _text(value: str | None, field: str, label: str, maximum: int, required: bool = True,
-          one_line: bool = False) -> str:
+def labelled_text(value: str | None, field: str, label: str, maximum: int, required: bool = True,
+                  one_line: bool = False) -> str:
+    """A text field of the development area, trimmed (or folded to one line), named by its label when it is
+    missing or too long. Plans and items use it too (services.py)."""
     value = " ".join((value or "").split()) if one_line else (value or "").strip()
     if required and not value:
         raise DomainError(gettext("%(label)s wajib diisi.", label=label), field=field)
@@ -107,20 +103,20 @@ def _descriptors(values) -> list[str]:
     values = list(values or [])
     if len(values) != len(rules.LEVELS):
         raise DomainError(gettext("Isi deskripsi untuk kelima level."), field="level_1")
-    return [_text(v, f"level_{n}", gettext("Deskripsi level %(n)s", n=n), DESCRIPTOR_MAX)
+    return [labelled_text(v, f"level_{n}", gettext("Deskripsi level %(n)s", n=n), DESCRIPTOR_MAX)
             for n, v in enumerate(values, start=1)]
 
 
 def add_competency(actor, *, name: str | None, description: str | None, descriptors) -> Competency:
     """Admin BKPSDM adds a technical competency (the managerial and socio-cultural ones are the regulation's)."""
     _require_admin(actor, gettext("Hanya Admin BKPSDM yang dapat mengubah kamus kompetensi."))
-    name = _text(name, "name", gettext("Nama kompetensi"), NAME_MAX, one_line=True)
+    name = labelled_text(name, "name", gettext("Nama kompetensi"), NAME_MAX, one_line=True)
     if db.session.scalar(select(Competency.id).where(func.lower(Competency.name) == name.lower())) is not None:
         raise DomainError(gettext("Kompetensi dengan nama ini sudah ada."), field="name")
     levels = _descriptors(descriptors)
     position = (db.session.scalar(select(func.max(Competency.position))) or 0) + 1
     competency = Competency(code=_unique_code(Competency, _slug(name)), name=name, kind=rules.TEKNIS,
-                            description=_text(description, "description", gettext("Definisi"), DESCRIPTION_MAX,
+                            description=labelled_text(description, "description", gettext("Definisi"), DESCRIPTION_MAX,
                                               required=False),
                             descriptors=levels, position=position)
     db.session.add(competency)
@@ -133,14 +129,14 @@ def add_competency(actor, *, name: str | None, description: str | None, descript
 def update_competency(actor, competency: Competency, *, name: str | None, description: str | None, descriptors,
                       active: bool, version=None) -> Competency:
     _require_admin(actor, gettext("Hanya Admin BKPSDM yang dapat mengubah kamus kompetensi."))
-    _version(competency, version)
-    name = _text(name, "name", gettext("Nama kompetensi"), NAME_MAX, one_line=True)
+    check_version_if_sent(competency, version)
+    name = labelled_text(name, "name", gettext("Nama kompetensi"), NAME_MAX, one_line=True)
     clash = db.session.scalar(select(Competency.id).where(func.lower(Competency.name) == name.lower(),
                                                           Competency.id != competency.id))
     if clash is not None:
         raise DomainError(gettext("Kompetensi dengan nama ini sudah ada."), field="name")
     values = {"name": name,
-              "description": _text(description, "description", gettext("Definisi"), DESCRIPTION_MAX,
+              "description": labelled_text(description, "description", gettext("Definisi"), DESCRIPTION_MAX,
                                    required=False),
               "descriptors": _descriptors(descriptors), "active": bool(active)}
     changes = {k: [getattr(competency, k), v] for k, v in values.items() if getattr(competency, k) != v}
@@ -178,7 +174,7 @@ def activity_types(include_inactive: bool = False) -> list[ActivityType]:
 
 
 def _type_values(name, mode, jp_per_day) -> dict:
-    name = _text(name, "name", gettext("Nama jenis kegiatan"), TYPE_NAME_MAX, one_line=True)
+    name = labelled_text(name, "name", gettext("Nama jenis kegiatan"), TYPE_NAME_MAX, one_line=True)
     if mode not in rules.MODES:
         raise DomainError(gettext("Pilih klasikal atau non-klasikal."), field="mode")
     if jp_per_day is not None and not (isinstance(jp_per_day, int) and 1 <= jp_per_day <= MAX_JP_PER_DAY):
@@ -380,7 +376,7 @@ def save_self_assessment(actor, employee: Employee, year: int, levels: Mapping[i
         raise DomainError(gettext("Penilaian kompetensi tahun %(year)s tidak dapat diubah lagi.", year=year))
     assessment = find_assessment(employee, year)
     if assessment is not None:
-        _version(assessment, version)
+        check_version_if_sent(assessment, version)
     if assessment is not None and (assessment.status == rules.ASSESSMENT_FINAL
                                    or assessment.self_submitted_at is not None):
         raise ConflictError(gettext("Penilaian diri sudah dikirim atau penilaian sudah final."))
@@ -417,7 +413,7 @@ def save_assessment(actor, employee: Employee, year: int, levels: Mapping[int, i
         raise DomainError(gettext("Penilaian kompetensi tahun %(year)s tidak dapat diubah lagi.", year=year))
     assessment = find_assessment(employee, year)
     if assessment is not None:
-        _version(assessment, version)
+        check_version_if_sent(assessment, version)
         if assessment.status == rules.ASSESSMENT_FINAL:
             raise ConflictError(gettext("Penilaian kompetensi ini sudah final."))
     competencies = scope(employee, assessment)
@@ -460,7 +456,7 @@ def reopen_assessment(actor, assessment: CompetencyAssessment, *, today: dt.date
     if not (perms.can_rate(actor, employee) or getattr(actor, "is_admin", False)):
         raise DomainError(gettext("Hanya Pejabat Penilai Kinerja atau Admin BKPSDM yang dapat membuka kembali "
                                   "penilaian kompetensi."))
-    _version(assessment, version)
+    check_version_if_sent(assessment, version)
     if assessment.status != rules.ASSESSMENT_FINAL:
         raise ConflictError(gettext("Penilaian kompetensi ini belum final."))
     if not assessment_year_open(assessment.year, today):

@@ -32,7 +32,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.core.audit import record
-from portal.core.errors import ConflictError, DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version_if_sent
 from portal.core.i18n import long_date
 from portal.development import competencies, rules
 from portal.development import permissions as perms
@@ -55,21 +55,6 @@ PROVIDER_MAX = 200
 GAP_NOTE_MAX = 300
 NOTE_MAX = 2000
 MAX_CERTIFICATES = 5
-
-
-def _version(obj, version) -> None:
-    if version not in (None, ""):
-        check_version(obj, version)
-
-
-def _text(value: str | None, field: str, label: str, maximum: int, required: bool = False,
-          one_line: bool = True) -> str:
-    value = " ".join((value or "").split()) if one_line else (value or "").strip()
-    if required and not value:
-        raise DomainError(gettext("%(label)s wajib diisi.", label=label), field=field)
-    if len(value) > maximum:
-        raise DomainError(gettext("%(label)s paling banyak %(n)s karakter.", label=label, n=maximum), field=field)
-    return value
 
 
 def plan_years(today: dt.date) -> tuple[int, int]:
@@ -300,10 +285,13 @@ def _item_values(plan: DevelopmentPlan, data: Mapping, *, current: DevelopmentIt
         raise DomainError(gettext("JP direncanakan antara 0 dan %(n)s.", n=rules.MAX_JP), field="planned_jp")
     return {
         "addresses": addresses, "competency_id": competency_id,
-        "gap_note": _text(data.get("gap_note"), "gap_note", gettext("Kesenjangan yang dijawab"), GAP_NOTE_MAX),
+        "gap_note": competencies.labelled_text(data.get("gap_note"), "gap_note", gettext("Kesenjangan yang dijawab"),
+                                                GAP_NOTE_MAX, required=False, one_line=True),
         "activity_type_id": kind.id,
-        "title": _text(data.get("title"), "title", gettext("Nama kegiatan"), TITLE_MAX, required=True),
-        "provider": _text(data.get("provider"), "provider", gettext("Penyelenggara"), PROVIDER_MAX),
+        "title": competencies.labelled_text(data.get("title"), "title", gettext("Nama kegiatan"), TITLE_MAX,
+                                             one_line=True),
+        "provider": competencies.labelled_text(data.get("provider"), "provider", gettext("Penyelenggara"),
+                                                PROVIDER_MAX, required=False, one_line=True),
         "starts_on": starts_on, "ends_on": ends_on, "cost": cost, "planned_jp": planned,
     }
 
@@ -328,7 +316,7 @@ def add_item(actor, plan: DevelopmentPlan, data: Mapping, *, now: dt.datetime, s
 def update_item(actor, item: DevelopmentItem, data: Mapping, *, now: dt.datetime, version=None) -> DevelopmentItem:
     plan = item.plan
     _require_editor(actor, plan)
-    _version(item, version)
+    check_version_if_sent(item, version)
     if not rules.item_editable(item.status, plan.status) or item.carried:
         raise ConflictError(gettext("Kegiatan ini tidak dapat diubah lagi (sudah disetujui, diputuskan, dibawa ke "
                                     "tahun berikutnya, atau rencananya sedang diajukan)."))
@@ -354,7 +342,7 @@ def delete_item(actor, item: DevelopmentItem, *, now: dt.datetime, version=None)
     """A planned item that was never approved may be removed (an approved one is cancelled instead)."""
     plan = item.plan
     _require_editor(actor, plan)
-    _version(item, version)
+    check_version_if_sent(item, version)
     if not rules.item_editable(item.status, plan.status) or item.carried:
         raise ConflictError(gettext("Hanya kegiatan yang belum disetujui yang dapat dihapus; batalkan kegiatan yang "
                                     "sudah disetujui."))
@@ -383,7 +371,7 @@ def _plan_move(actor, plan: DevelopmentPlan, action: str, side: str) -> tuple[st
 def submit_plan(actor, plan: DevelopmentPlan, *, now: dt.datetime, version=None) -> DevelopmentPlan:
     """The employee submits the new and changed items to the Pejabat Penilai Kinerja."""
     _require_editor(actor, plan)
-    _version(plan, version)
+    check_version_if_sent(plan, version)
     if plan.status == rules.PLAN_SUBMITTED:
         raise ConflictError(gettext("Rencana ini sudah diajukan."))
     assessor = plan.employee.assessor
@@ -416,7 +404,7 @@ def _require_decider(actor, plan: DevelopmentPlan) -> None:
 def approve_plan(actor, plan: DevelopmentPlan, *, now: dt.datetime, version=None) -> DevelopmentPlan:
     """The assessor approves: every planned item becomes approved."""
     _require_decider(actor, plan)
-    _version(plan, version)
+    check_version_if_sent(plan, version)
     old, new = _plan_move(actor, plan, "approve", rules.ASSESSOR)
     approved = 0
     for item in plan.items:
@@ -435,8 +423,8 @@ def approve_plan(actor, plan: DevelopmentPlan, *, now: dt.datetime, version=None
 
 def return_plan(actor, plan: DevelopmentPlan, note: str | None, *, now: dt.datetime, version=None) -> DevelopmentPlan:
     _require_decider(actor, plan)
-    _version(plan, version)
-    note = _text(note, "note", gettext("Catatan"), NOTE_MAX, one_line=False)
+    check_version_if_sent(plan, version)
+    note = competencies.labelled_text(note, "note", gettext("Catatan"), NOTE_MAX, required=False)
     if not note:
         raise DomainError(gettext("Tulis catatan untuk pegawai: apa yang perlu diperbaiki."), field="note")
     old, new = _plan_move(actor, plan, "return", rules.ASSESSOR)
@@ -473,7 +461,7 @@ def _item_move(actor, item: DevelopmentItem, action: str) -> tuple[str, str]:
 
 
 def start_item(actor, item: DevelopmentItem, *, now: dt.datetime, version=None) -> DevelopmentItem:
-    _version(item, version)
+    check_version_if_sent(item, version)
     old, new = _item_move(actor, item, "start")
     item.updated_at = now
     db.session.flush()
@@ -527,7 +515,7 @@ def complete_item(actor, item: DevelopmentItem, *, actual_jp: int | None, comple
     """Done, with the JP actually earned and the completion date (within the plan's year or later, not in the
     future); a klasikal activity needs its certificate (policy: the agency issues one), a non-klasikal one may
     have it."""
-    _version(item, version)
+    check_version_if_sent(item, version)
     if actual_jp is None or not 1 <= actual_jp <= rules.MAX_JP:
         raise DomainError(gettext("Isi JP yang diperoleh (1 sampai %(n)s).", n=rules.MAX_JP), field="actual_jp")
     if completed_on is None:
@@ -553,8 +541,8 @@ def complete_item(actor, item: DevelopmentItem, *, actual_jp: int | None, comple
 
 def cancel_item(actor, item: DevelopmentItem, note: str | None, *, now: dt.datetime, version=None) -> DevelopmentItem:
     """The employee or the assessor cancels an unfinished item, saying why."""
-    _version(item, version)
-    note = _text(note, "note", gettext("Alasan pembatalan"), NOTE_MAX, one_line=False)
+    check_version_if_sent(item, version)
+    note = competencies.labelled_text(note, "note", gettext("Alasan pembatalan"), NOTE_MAX, required=False)
     if not note:
         raise DomainError(gettext("Tulis alasan pembatalan."), field="note")
     if item.plan.status == rules.PLAN_SUBMITTED and item.status == rules.PLANNED:
@@ -571,7 +559,7 @@ def cancel_item(actor, item: DevelopmentItem, note: str | None, *, now: dt.datet
 def carry_item(actor, item: DevelopmentItem, *, today: dt.date, now: dt.datetime, version=None) -> DevelopmentItem:
     """Carry an unfinished item to next year's plan (made if missing): a planned copy there, to be approved with
     that plan; the original stays, marked as carried, and no longer counts in its year's plan."""
-    _version(item, version)
+    check_version_if_sent(item, version)
     plan = item.plan
     _require_editor(actor, plan)
     if item.decided or item.carried:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.core.audit import record
-from portal.core.errors import DomainError, check_version
+from portal.core.errors import DomainError, check_version_if_sent
 from portal.core.textlimits import normalise
 from portal.dialog import permissions as perms
 from portal.dialog import rules
@@ -64,11 +64,6 @@ def _text(value: str | None, field_name: str, label: str, maximum: int = TEXT_MA
         raise DomainError(gettext("%(label)s paling banyak %(n)s karakter.", label=label, n=maximum),
                           field=field_name)
     return value
-
-
-def _version(obj, version) -> None:
-    if version not in (None, ""):
-        check_version(obj, version)
 
 
 def _side(actor, session: DialogSession) -> str:
@@ -157,7 +152,7 @@ def propose(actor, employee: Employee, *, starts_at: dt.datetime, duration: int,
 
 
 def accept(actor, session: DialogSession, *, now: dt.datetime, version=None) -> DialogSession:
-    _version(session, version)
+    check_version_if_sent(session, version)
     _move(actor, session, "accept", now)
     db.session.flush()
     record(actor, "dialog.accept", session, summary=_l("Jadwal sesi dialog kinerja diterima"),
@@ -168,7 +163,7 @@ def accept(actor, session: DialogSession, *, now: dt.datetime, version=None) -> 
 def reschedule(actor, session: DialogSession, *, starts_at: dt.datetime, place: str | None, link: str | None,
                message: str | None, now: dt.datetime, version=None) -> DialogSession:
     """Propose another time: the other side then accepts (or proposes again)."""
-    _version(session, version)
+    check_version_if_sent(session, version)
     old = session.starts_at
     side = _move(actor, session, "reschedule", now)
     if starts_at < now - dt.timedelta(days=1):
@@ -185,7 +180,7 @@ def reschedule(actor, session: DialogSession, *, starts_at: dt.datetime, place: 
 
 
 def cancel(actor, session: DialogSession, reason: str | None, *, now: dt.datetime, version=None) -> DialogSession:
-    _version(session, version)
+    check_version_if_sent(session, version)
     reason = _text(reason, "reason", gettext("Alasan pembatalan"))
     old = session.status
     _move(actor, session, "cancel", now)
@@ -198,7 +193,7 @@ def cancel(actor, session: DialogSession, reason: str | None, *, now: dt.datetim
 
 def close(actor, session: DialogSession, *, now: dt.datetime, version=None) -> DialogSession:
     """The assessor closes the held session; undiscussed points will carry over to the next one."""
-    _version(session, version)
+    check_version_if_sent(session, version)
     _move(actor, session, "close", now)
     session.closed_at = now
     db.session.flush()
@@ -212,7 +207,7 @@ def close(actor, session: DialogSession, *, now: dt.datetime, version=None) -> D
 def confirm(actor, session: DialogSession, comment: str | None, *, now: dt.datetime, version=None
             ) -> DialogSession:
     """The employee confirms the record of the session, optionally with a comment."""
-    _version(session, version)
+    check_version_if_sent(session, version)
     comment = _text(comment, "comment", gettext("Komentar"), required=False)
     _move(actor, session, "confirm", now)
     session.confirmed_at = now
@@ -250,7 +245,7 @@ def set_discussed(actor, point: TalkingPoint, discussed: bool) -> TalkingPoint:
 def save_notes(actor, session: DialogSession, notes: str | None, *, now: dt.datetime, version=None) -> DialogSession:
     """The live notes, seen by both sides (autosaved while the meeting runs)."""
     _side(actor, session)
-    _version(session, version)
+    check_version_if_sent(session, version)
     _editable(session)
     notes = _text(notes, "notes", gettext("Catatan sesi"), NOTES_MAX, required=False)
     if notes != session.notes:
@@ -563,7 +558,7 @@ def add_meeting(actor, record_: CoachingRecord, held_on: dt.date | None, journal
 def close_coaching(actor, record_: CoachingRecord, outcome: str | None, *, version=None) -> CoachingRecord:
     if actor.employee_id not in (record_.coach_id, record_.started_by_id):
         raise DomainError(gettext("Pembinaan ditutup oleh coach atau penilai."))
-    _version(record_, version)
+    check_version_if_sent(record_, version)
     if record_.status != rules.COACHING_ACTIVE:
         raise DomainError(gettext("Pembinaan ini sudah selesai."))
     record_.outcome = _text(outcome, "outcome", gettext("Hasil pembinaan"))
@@ -649,7 +644,7 @@ def add_counselling_note(actor, referral: CounsellingReferral, text: str | None,
 def close_counselling(actor, referral: CounsellingReferral, now: dt.datetime, version=None) -> CounsellingReferral:
     if actor.employee_id != referral.counsellor_id:
         raise DomainError(gettext("Konseling ditutup oleh konselor."))
-    _version(referral, version)
+    check_version_if_sent(referral, version)
     if referral.status == rules.REFERRAL_DONE:
         raise DomainError(gettext("Konseling ini sudah selesai."))
     old = referral.status

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.audit import record
-from portal.core.errors import ConflictError, DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version_if_sent
 from portal.core.i18n import long_date
 from portal.evaluation import rules
 from portal.evaluation import services as evaluation_services
@@ -220,8 +220,7 @@ def decide(actor, appeal: Appeal, outcome: str, note: str | None, *, result_rati
     decider (the old one stays, superseded). Late decisions are still possible; the page shows them as late."""
     if not is_decider(actor, appeal):
         raise DomainError(gettext("Hanya Atasan Pejabat Penilai Kinerja yang memutuskan keberatan ini."))
-    if version not in (None, ""):
-        check_version(appeal, version)
+    check_version_if_sent(appeal, version)
     if appeal.status != APPEAL_FILED:
         raise ConflictError(gettext("Keberatan ini sudah diputuskan."))
     note = (note or "").strip()

@@ -32,7 +32,7 @@ from sqlalchemy.orm import joinedload
 from portal.assessment import common
 from portal.assessment.models import SELF_SUBMITTED, SelfAssessment
 from portal.core.audit import record
-from portal.core.errors import ConflictError, DomainError, check_version
+from portal.core.errors import ConflictError, DomainError, check_version_if_sent
 from portal.core.i18n import long_date
 from portal.evaluation import rules
 from portal.evaluation.models import (
@@ -202,7 +202,7 @@ def record_achievement(actor, unit: Unit, phase: PeriodPhase, rating: str | None
         db.session.add(row)
         changes = {"rating": [None, rating], "basis": [None, basis]}
     else:
-        _check_version(row, version)
+        check_version_if_sent(row, version)
         changes = {k: [getattr(row, k), v] for k, v in (("rating", rating), ("basis", basis)) if getattr(row, k) != v}
         row.rating, row.basis, row.recorded_by_id = rating, basis, actor.id
     db.session.flush()
@@ -331,12 +331,6 @@ def suggestion(employee: Employee, phase: PeriodPhase) -> Suggestion:
 # Scoring
 
 
-def _check_version(evaluation, version) -> None:
-    """Optimistic locking when the form sent a version (services called without one, e.g. the demo, skip it)."""
-    if version not in (None, ""):
-        check_version(evaluation, version)
-
-
 def _clean(value: str | None, field: str, label: str) -> str:
     value = (value or "").strip()
     if len(value) > TEXT_MAX:
@@ -379,7 +373,7 @@ def save_ratings(actor, employee: Employee, phase: PeriodPhase, data: Mapping[st
         evaluation.phase = phase
         db.session.add(evaluation)
     else:
-        _check_version(evaluation, version)
+        check_version_if_sent(evaluation, version)
         if evaluation.status not in (DRAFT, RETURNED):
             raise ConflictError(gettext("Penilaian ini sudah final dan tidak dapat diubah lagi, kecuali melalui "
                                       "keberatan atau pembukaan kembali oleh Admin BKPSDM."))
@@ -489,7 +483,7 @@ def send_back(actor, evaluation: Evaluation, note: str | None, *, now: dt.dateti
     A rating by the assessor's superior after the deadline is final and cannot be sent back."""
     if not can_calibrate(actor, evaluation):
         raise DomainError(gettext("Hanya pimpinan unit pegawai ini yang dapat mengembalikan penilaian."))
-    _check_version(evaluation, version)
+    check_version_if_sent(evaluation, version)
     if evaluation.status != FINAL:
         raise ConflictError(gettext("Hanya penilaian final yang belum diserahkan yang dapat dikembalikan."))
     if evaluation.by_superior:
@@ -579,7 +573,7 @@ def issue_document(actor, evaluation: Evaluation, *, today: dt.date, now: dt.dat
 
 def release(actor, evaluation: Evaluation, *, today: dt.date, now: dt.datetime, version=None) -> EvaluationDocument:
     """Sign and deliver the Dokumen Evaluasi Kinerja Pegawai to the employee (who rated it signs)."""
-    _check_version(evaluation, version)
+    check_version_if_sent(evaluation, version)
     if evaluation.status != FINAL:
         raise ConflictError(gettext("Hanya penilaian final yang dapat ditandatangani dan diserahkan."))
     if not may_release(actor, evaluation):
@@ -619,7 +613,7 @@ def reopen(actor, evaluation: Evaluation, reason: str | None, *, now: dt.datetim
     document stays; a later release supersedes it with a new version."""
     if not getattr(actor, "is_admin", False):
         raise DomainError(gettext("Hanya Admin BKPSDM yang dapat membuka kembali penilaian."))
-    _check_version(evaluation, version)
+    check_version_if_sent(evaluation, version)
     if evaluation.status not in (FINAL, RELEASED):
         raise ConflictError(gettext("Penilaian ini belum final; tidak perlu dibuka kembali."))
     reason = " ".join((reason or "").split())
