@@ -37,6 +37,20 @@ def pytest_addoption(parser):
                      choices=["sqlite", "postgresql"], help="database backend for the whole suite")
 
 
+PG_SERVER = pytest.StashKey[PostgresServer]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that failed on PostgreSQL's statement timeout reports what the server and its other connections
+    were doing (a lock wait or a runaway plan; see tests/pg.py)."""
+    report = yield
+    server = item.config.stash.get(PG_SERVER, None)
+    if server is not None and report.failed and "statement timeout" in str(report.longrepr):
+        report.sections.append(("PostgreSQL at the statement timeout", server.diagnose()))
+    return report
+
+
 def pytest_report_header(config):
     return f"portal test database: {config.getoption('--db')}"
 
@@ -57,6 +71,7 @@ def database_url(request):
         except (RuntimeError, KeyError, OSError) as exc:
             _unavailable(f"PostgreSQL not available: {exc}")
         request.addfinalizer(server.stop)
+        request.config.stash[PG_SERVER] = server
         return url
     folder = tempfile.mkdtemp(prefix="portal-sqlite-")
     request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))

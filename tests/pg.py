@@ -2,7 +2,11 @@
 
 Not a mock and not the system service: initdb + pg_ctl from the installed PostgreSQL binaries, on a free
 loopback port, with fsync off for speed and a 2-minute statement timeout (a runaway query fails its test
-instead of hanging the run). As root (CI), the server runs as the ``postgres`` system user,
+instead of hanging the run). Autovacuum is off: the tables are emptied by TRUNCATE after every test, and
+statistics that a background ANALYZE took of one test's data would steer the plans of a later test's (tests
+plan as a fresh install does, from the tables' sizes). Lock waits over a second and statements over five seconds
+are logged; a test that fails on the statement timeout shows that log and what the other connections were doing
+(``diagnose``). As root (CI), the server runs as the ``postgres`` system user,
 because PostgreSQL refuses to run as root.
 """
 
@@ -56,7 +60,8 @@ class PostgresServer:
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50 "
-            "-c statement_timeout=120s"
+            "-c statement_timeout=120s -c autovacuum=off -c log_lock_waits=on -c deadlock_timeout=1s "
+            "-c log_min_duration_statement=5s"
         )
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options, "-w", "-t", "60",
                   "-l", str(self.root / "server.log"), "start")
@@ -74,6 +79,30 @@ class PostgresServer:
                     raise
                 time.sleep(0.2)
         return f"postgresql+psycopg://portal@127.0.0.1:{self.port}/portal_test"
+
+    def diagnose(self) -> str:
+        """The server log's tail and every other connection with its locks, for a test that hit the timeout."""
+        lines = []
+        try:
+            lines += (self.root / "server.log").read_text(errors="replace").splitlines()[-40:]
+        except OSError as exc:
+            lines.append(f"(no server log: {exc})")
+        try:
+            import psycopg
+
+            with psycopg.connect(host="127.0.0.1", port=self.port, user="portal", dbname="portal_test",
+                                 autocommit=True, connect_timeout=5) as conn:
+                rows = conn.execute(
+                    "SELECT a.pid, a.state, a.backend_type, a.wait_event_type, a.wait_event, "
+                    "now() - a.xact_start, left(a.query, 200), "
+                    "(SELECT string_agg(l.mode || CASE WHEN l.granted THEN '' ELSE ' (waiting)' END || ' '"
+                    " || coalesce(l.relation::regclass::text, l.locktype), ', ') FROM pg_locks l"
+                    " WHERE l.pid = a.pid) FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid()").fetchall()
+            lines += ["", "pg_stat_activity (pid, state, type, wait, transaction age, query, locks):"]
+            lines += [" | ".join(str(value) for value in row) for row in rows]
+        except Exception as exc:  # noqa: BLE001  a diagnosis must not hide the failure it explains
+            lines.append(f"(pg_stat_activity not read: {exc})")
+        return "\n".join(lines)
 
     def stop(self) -> None:
         try:

@@ -60,6 +60,8 @@ def test_assessor_works_through_the_team_board(page, browser_login, make_period,
     # The third SKP: open it and write its seven expectations with one button.
     page.locator("tr", has_text="Dewi Ekspektasi").get_by_role("button", name=re.compile("^Periksa")).click()
     section = page.locator("#perilaku")
+    # .all() does not wait: wait for the SKP page and its seven fields before listing them.
+    expect(section.locator("textarea")).to_have_count(7)
     for field in section.locator("textarea").all():
         field.fill("Menjadi teladan dalam nilai ini")
     expect(section.get_by_role("button", name="Simpan ekspektasi")).to_have_count(1)
