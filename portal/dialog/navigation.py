@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 
+from portal.core import facts
 from portal.core import navigation as nav
 
 
-def waiting_sessions(visit: nav.Visit) -> int:
+@nav.prebuilt
+def _sessions_query():
     from portal.dialog import services
 
-    return services.waiting_count(visit.employee_id) if visit.employee_id is not None else 0
+    return services.waiting_count_stmt(bindparam("dialog_employee"))
+
+
+def waiting_sessions(visit: nav.Visit) -> nav.Count | int:
+    if visit.employee_id is None:
+        return 0
+    return nav.Count(_sessions_query(), {"dialog_employee": visit.employee_id})
 
 
 def sees_coaching(user) -> bool:
@@ -26,6 +35,9 @@ def sees_counselling(user) -> bool:
 
 
 def register(state: BlueprintSetupState) -> None:
+    from portal.dialog import permissions
+
+    facts.register(state.app, permissions.COUNSELLOR, permissions.REFERRED)
     nav.registry(state.app).add(
         nav.Entry("dialog.index", _l("Dialog Kinerja"), nav.MY_WORK, 55, nav.has_employee, waiting_sessions),
         nav.Entry("dialog.coaching_index", _l("Pembinaan"), nav.MY_WORK, 57, sees_coaching),

@@ -14,10 +14,22 @@ never the check.
 
 from __future__ import annotations
 
-from portal.dialog.models import CoachingRecord, CounsellingReferral, DialogSession
+from sqlalchemy import exists
+
+from portal.core.facts import Fact, holds
+from portal.dialog.models import CoachingRecord, CounsellingReferral, Counsellor, DialogSession
 from portal.dialog.rules import ASSESSOR, EMPLOYEE
 from portal.org import permissions as org_perms
 from portal.org.models import Employee
+
+COUNSELLOR = Fact("counsellor", lambda employee: exists().where(Counsellor.employee_id == employee,
+                                                                 Counsellor.active.is_(True)))
+REFERRED = Fact("referred", lambda employee: exists().where(CounsellingReferral.employee_id == employee))
+
+
+def is_counsellor(user) -> bool:
+    """An active counsellor (konselor) appointed by BKPSDM."""
+    return holds(getattr(user, "employee_id", None), COUNSELLOR.key)
 
 
 def side_of(user, session: DialogSession) -> str | None:
@@ -92,13 +104,5 @@ def can_open_counselling_list(user) -> bool:
         return True
     if user.employee_id is None:
         return False
-    from sqlalchemy import select
-
-    from portal.dialog.models import CounsellingReferral
-    from portal.dialog.services import is_counsellor
-    from portal.extensions import db
-
-    if is_counsellor(user) or org_perms.is_assessor(user) or org_perms.headed_units(user):
-        return True
-    return db.session.scalar(select(CounsellingReferral.id).where(
-        CounsellingReferral.employee_id == user.employee_id).limit(1)) is not None
+    return (is_counsellor(user) or org_perms.is_assessor(user) or holds(user.employee_id, REFERRED.key)
+            or bool(org_perms.headed_units(user)))

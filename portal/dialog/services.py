@@ -457,13 +457,18 @@ def upcoming_for(employee_id: int, now: dt.datetime, limit: int = 5) -> list[Dia
         .order_by(DialogSession.starts_at).limit(limit)))
 
 
-def waiting_count(employee_id: int) -> int:
-    """Sessions that wait for this person: a proposal by the other side, or a closed session to confirm."""
-    return db.session.scalar(select(func.count(DialogSession.id)).where(or_(
+def waiting_count_stmt(employee_id):
+    """Sessions that wait for this person: a proposal by the other side, or a closed session to confirm
+    (``employee_id`` a value or a bind parameter)."""
+    return select(func.count(DialogSession.id)).where(or_(
         and_(DialogSession.status == rules.PROPOSED,
              or_(and_(DialogSession.employee_id == employee_id, DialogSession.proposed_by == rules.ASSESSOR),
                  and_(DialogSession.assessor_id == employee_id, DialogSession.proposed_by == rules.EMPLOYEE))),
-        and_(DialogSession.status == rules.CLOSED, DialogSession.employee_id == employee_id)))) or 0
+        and_(DialogSession.status == rules.CLOSED, DialogSession.employee_id == employee_id)))
+
+
+def waiting_count(employee_id: int) -> int:
+    return db.session.scalar(waiting_count_stmt(employee_id)) or 0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -573,11 +578,7 @@ def close_coaching(actor, record_: CoachingRecord, outcome: str | None, *, versi
 # Konseling kinerja (confidential): audited without content
 
 
-def is_counsellor(user) -> bool:
-    if getattr(user, "employee_id", None) is None:
-        return False
-    return db.session.scalar(select(Counsellor.id).where(Counsellor.employee_id == user.employee_id,
-                                                         Counsellor.active.is_(True))) is not None
+is_counsellor = perms.is_counsellor
 
 
 def counsellors() -> list[Employee]:

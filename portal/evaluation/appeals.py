@@ -19,10 +19,11 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from portal.core.audit import record
 from portal.core.errors import ConflictError, DomainError, check_version_if_sent
+from portal.core.facts import Fact, holds
 from portal.core.i18n import long_date
 from portal.evaluation import rules
 from portal.evaluation import services as evaluation_services
@@ -46,6 +47,9 @@ REASONS_MAX = 8000
 STATEMENT_MAX = 4000
 ATTACHMENTS_MAX = 5
 
+
+
+APPEALED = Fact("appealed", lambda employee: exists().where(Appeal.employee_id == employee))
 
 def _holidays(start: dt.date) -> frozenset[dt.date]:
     return period_services.holidays_between(start, start + dt.timedelta(days=120))
@@ -103,9 +107,7 @@ def can_open_appeals(user) -> bool:
         return False
     from portal.org import permissions as org_perms
 
-    if org_perms.is_assessor(user):
-        return True
-    return db.session.scalar(select(Appeal.id).where(Appeal.employee_id == user.employee_id).limit(1)) is not None
+    return org_perms.is_assessor(user) or holds(user.employee_id, APPEALED.key)
 
 
 def attachment_folder() -> Path:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, func, or_, select
 
+from portal.core import facts
 from portal.core import navigation as nav
 from portal.org import navigation as org_nav
 
@@ -22,62 +23,71 @@ def decides_appeals(user) -> bool:
     return can_open_appeals(user)
 
 
-def waiting_documents(visit: nav.Visit) -> int:
-    """Released documents not yet acknowledged, and explanations asked of me in an appeal."""
+@nav.prebuilt
+def _documents_query():
     from portal.evaluation.models import Evaluation, EvaluationDocument
-    from portal.extensions import db
 
+    return (select(func.count(EvaluationDocument.id))
+            .join(Evaluation, Evaluation.id == EvaluationDocument.evaluation_id)
+            .where(Evaluation.employee_id == bindparam("ev_employee"), EvaluationDocument.received_on.is_(None),
+                   EvaluationDocument.superseded_at.is_(None)))
+
+
+def waiting_documents(visit: nav.Visit) -> nav.Count | int:
+    """Released documents not yet acknowledged."""
     if visit.employee_id is None:
         return 0
-    documents = db.session.scalar(
-        select(func.count(EvaluationDocument.id)).join(Evaluation, Evaluation.id == EvaluationDocument.evaluation_id)
-        .where(Evaluation.employee_id == visit.employee_id, EvaluationDocument.received_on.is_(None),
-               EvaluationDocument.superseded_at.is_(None))) or 0
-    return documents
+    return nav.Count(_documents_query(), {"ev_employee": visit.employee_id})
 
 
-def waiting_ratings(visit: nav.Visit) -> int:
-    """Reports without a finalised rating in the evaluation windows open today."""
+@nav.prebuilt
+def _ratings_query():
     from portal.evaluation.models import DRAFT, RETURNED, Evaluation
     from portal.evaluation.services import reports_filter
-    from portal.extensions import db
     from portal.org.models import Employee
     from portal.periods.models import PeriodPhase
 
-    if visit.employee_id is None:
-        return 0
+    today = bindparam("ev_today", type_=Date)
     open_windows = select(PeriodPhase.id).where(PeriodPhase.kind.in_(("evaluasi_periodik", "evaluasi_tahunan")),
-                                                PeriodPhase.opens_on <= visit.today,
-                                                PeriodPhase.closes_on >= visit.today)
+                                                PeriodPhase.opens_on <= today, PeriodPhase.closes_on >= today)
     rated = select(Evaluation.employee_id).where(Evaluation.phase_id.in_(open_windows),
                                                  Evaluation.status.not_in((DRAFT, RETURNED)))
-    windows = db.session.scalar(select(func.count()).select_from(open_windows.subquery())) or 0
-    if not windows:
+    return select(func.count(Employee.id)).where(
+        open_windows.exists(), reports_filter(bindparam("ev_assessor")), Employee.id.not_in(rated))
+
+
+def waiting_ratings(visit: nav.Visit) -> nav.Count | int:
+    """Reports without a finalised rating in the evaluation windows open today (none when no window is open)."""
+    if visit.employee_id is None:
         return 0
-    return db.session.scalar(select(func.count(Employee.id)).where(
-        reports_filter(visit.employee_id), Employee.id.not_in(rated))) or 0
+    return nav.Count(_ratings_query(), {"ev_assessor": visit.employee_id, "ev_today": visit.today})
 
 
-def waiting_appeals(visit: nav.Visit) -> int:
+@nav.prebuilt
+def _appeals_query():
     from portal.evaluation.models import APPEAL_FILED, Appeal, AppealStatement
-    from portal.extensions import db
 
-    conditions = []
-    if visit.employee_id is not None:
-        conditions.append(Appeal.decider_id == visit.employee_id)
-    if getattr(visit.user, "is_admin", False):
-        conditions.append(Appeal.decider_id.is_(None))
-    decide = db.session.scalar(select(func.count(Appeal.id)).where(Appeal.status == APPEAL_FILED,
-                                                                   or_(*conditions))) if conditions else 0
-    answer = 0
-    if visit.employee_id is not None:
-        answer = db.session.scalar(select(func.count(AppealStatement.id)).join(Appeal).where(
-            AppealStatement.employee_id == visit.employee_id, AppealStatement.answered_at.is_(None),
-            Appeal.status == APPEAL_FILED)) or 0
-    return (decide or 0) + answer
+    decider = bindparam("ev_decider")
+    decide = select(func.count(Appeal.id)).where(
+        Appeal.status == APPEAL_FILED,
+        or_(Appeal.decider_id == decider,
+            and_(bindparam("ev_admin", type_=Integer) == 1, Appeal.decider_id.is_(None))))
+    answer = (select(func.count(AppealStatement.id)).join(Appeal, Appeal.id == AppealStatement.appeal_id)
+              .where(AppealStatement.employee_id == decider, AppealStatement.answered_at.is_(None),
+                     Appeal.status == APPEAL_FILED))
+    return select(decide.scalar_subquery() + answer.scalar_subquery())
+
+
+def waiting_appeals(visit: nav.Visit) -> nav.Count:
+    """Appeals to decide (mine; for BKPSDM also those without a decider) and explanations asked of me."""
+    return nav.Count(_appeals_query(), {"ev_decider": visit.employee_id,
+                                        "ev_admin": 1 if getattr(visit.user, "is_admin", False) else 0})
 
 
 def register(state: BlueprintSetupState) -> None:
+    from portal.evaluation.appeals import APPEALED
+
+    facts.register(state.app, APPEALED)
     nav.registry(state.app).add(
         nav.Entry("evaluation.mine", _l("Hasil Evaluasi Saya"), nav.MY_WORK, 50, nav.has_employee, waiting_documents),
         nav.Entry("evaluation.team", _l("Evaluasi Kinerja Tim"), nav.TEAM, 50, org_nav.is_assessor, waiting_ratings),

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
 
+from portal.core import facts
 from portal.core import navigation as nav
 from portal.org import permissions as perms
 from portal.org.rules import format_nip
@@ -45,6 +46,7 @@ def register(state: BlueprintSetupState) -> None:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["nip"] = format_nip
     app.add_template_global(employee_home)
+    facts.register(app, perms.ASSESSOR)
     registry = nav.registry(app)
     registry.add(
         nav.Entry("org.my_team", _l("Tim Saya"), nav.TEAM, 10, is_assessor),

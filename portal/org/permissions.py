@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, g
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
+from portal.core.facts import Fact, holds
 from portal.extensions import db
 from portal.org.models import ActingAssignment, Employee, Position, Unit
 
@@ -18,21 +19,17 @@ def _cached(key: str, compute):
     return cache[key]
 
 
+def _assessor_exists(employee):
+    return exists().where(Employee.active.is_(True),
+                          or_(Employee.superior_id == employee, Employee.assessor_id == employee))
+
+
+ASSESSOR = Fact("assessor", _assessor_exists)
+
+
 def is_assessor(user) -> bool:
     """Pejabat Penilai Kinerja: someone has this employee as direct superior or delegated assessor."""
-    emp_id = getattr(user, "employee_id", None)
-    if emp_id is None:
-        return False
-
-    def compute() -> bool:
-        stmt = (
-            select(Employee.id)
-            .where(Employee.active.is_(True), or_(Employee.superior_id == emp_id, Employee.assessor_id == emp_id))
-            .limit(1)
-        )
-        return db.session.execute(stmt).first() is not None
-
-    return _cached(f"assessor:{emp_id}", compute)
+    return holds(getattr(user, "employee_id", None), ASSESSOR.key)
 
 
 def headed_units(user, today: dt.date | None = None) -> list[Unit]:
