@@ -22,6 +22,7 @@ from portal.assessment.models import (
     RaterNomination,
 )
 from portal.assessment.rater_forms import DeclineForm, QuestionnaireForm, posted_scores
+from portal.core.database import commit_keeping_loaded
 from portal.core.errors import DomainError
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
 from portal.core.pagination import page_number, paginate
@@ -204,7 +205,7 @@ def questionnaire(nomination_id: int):
     except DomainError as error:  # sent (or closed) by another request since the check above: a late autosave
         db.session.rollback()
         return _closed(nomination, error.message)
-    db.session.commit()
+    commit_keeping_loaded()  # the answer below shows what was just saved
     autosave = action == "autosave" and is_fragment_request()
     if errors:
         if autosave:

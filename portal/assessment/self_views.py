@@ -13,6 +13,7 @@ from portal.assessment import self_services as services
 from portal.assessment.blueprint import bp
 from portal.assessment.models import SelfAssessment
 from portal.assessment.self_forms import ReturnForm, SelfAssessmentForm
+from portal.core.database import commit_keeping_loaded
 from portal.core.errors import ConflictError, DomainError, StaleVersionError
 from portal.core.htmx import is_fragment_request, redirect_to, render
 from portal.core.timeutil import local_today, utcnow
@@ -179,7 +180,7 @@ def _save(sa: SelfAssessment | None, employee, phase, today, *, submit: bool):
                                      now=now)
         if submit and not result.errors:
             services.submit_self_assessment(current_user, sa, today=today, now=now)
-        db.session.commit()
+        commit_keeping_loaded()  # every answer below shows what was just saved
     except services.IncompleteError as error:
         db.session.commit()  # what was typed is kept as the draft
         flash(error.message, "error")

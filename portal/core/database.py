@@ -34,3 +34,15 @@ def init_app(app: Flask) -> None:
 
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what this request has loaded, for a save that answers with what it has just
+    written (an htmx fragment of the saved cell or draft). A plain commit expires every object, and the answer then
+    read the SKP, its period, the employee and the phases again, one statement each: more than the save cost."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from portal.core.database import commit_keeping_loaded
 from portal.core.errors import DomainError, StaleVersionError
 from portal.core.htmx import invalid, is_fragment_request, redirect_to, render
 from portal.core.ids import InvalidId, optional_id
@@ -212,7 +213,7 @@ def save_realisation(skp_id: int, indicator_id: int, sub_period: int):
         try:
             services.save_realisation(current_user, skp, indicator, sub_period, text=form.text.data,
                                       number=form.number.data, version=form.version_id.data, today=local_today())
-            db.session.commit()
+            commit_keeping_loaded()
         except StaleVersionError as error:
             db.session.rollback()
             context = _cell_context(skp, indicator, sub_period, notice=error.message)
