@@ -1,7 +1,7 @@
 """Public verification of a Dokumen Evaluasi Kinerja Pegawai by its code (the QR code or the code printed on the
 paper): anyone, without signing in, learns only whether the code belongs to a genuine document, its version,
-whether that version is still the current one, its signing date and the start of its fingerprint - nothing about
-the person or the ratings.
+whether that version is still the current one (or, reopened by BKPSDM, being corrected), its signing date and the
+start of its fingerprint - nothing about the person, the ratings or the reason of a correction.
 
 Lookups are rate-limited per client address, counted in the database (``verification_lookup``) so that the limit
 holds across server threads, processes and restarts. A code has 60 bits (services.new_code): guessing one at 30
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.evaluation.models import EvaluationDocument
+from portal.evaluation.models import RELEASED, Evaluation, EvaluationDocument
 from portal.evaluation.services import CODE_ALPHABET, fingerprint
 from portal.extensions import db
 
@@ -63,7 +63,8 @@ class Verification:
     code: str
     version: int
     signed_on: dt.date
-    current: bool
+    current: bool  # no later version supersedes it
+    in_correction: bool  # the newest version, but BKPSDM has reopened the evaluation: a new version will follow
     newest_version: int  # equals ``version`` when current
     superseded_on: dt.datetime | None
     fingerprint_prefix: str
@@ -76,9 +77,13 @@ def verify(raw: str | None) -> Verification | None:
     code = normalise_code(raw)
     if code is None:
         return None
-    document = db.session.scalar(select(EvaluationDocument).where(EvaluationDocument.code == code))
-    if document is None:
+    found = db.session.execute(
+        select(EvaluationDocument, Evaluation.status)
+        .join(Evaluation, Evaluation.id == EvaluationDocument.evaluation_id)
+        .where(EvaluationDocument.code == code)).first()
+    if found is None:
         return None
+    document, status = found
     newest = db.session.scalar(select(func.max(EvaluationDocument.version)).where(
         EvaluationDocument.evaluation_id == document.evaluation_id)) or document.version
     return Verification(
@@ -86,6 +91,7 @@ def verify(raw: str | None) -> Verification | None:
         version=document.version,
         signed_on=document.signed_on,
         current=document.superseded_at is None,
+        in_correction=document.superseded_at is None and status != RELEASED,
         newest_version=newest,
         superseded_on=document.superseded_at,
         fingerprint_prefix=document.fingerprint[:FINGERPRINT_SHOWN],

@@ -375,6 +375,26 @@ def test_verification_of_a_superseded_document(w, doc, client, login):
     assert_leaks_nothing(w, doc, html)
 
 
+def test_verification_of_a_document_whose_evaluation_was_reopened(w, doc, client):
+    """Reopened by BKPSDM for a correction, the last signed version is not yet superseded, but it no longer stands
+    as it is: the page must not call it simply valid. After the new release it is superseded as usual."""
+    evaluation = doc.evaluation
+    services.reopen(w.users["admin"], evaluation, "Koreksi rating perilaku", now=NOW)
+    db.session.commit()
+    html = client.get(f"/verifikasi/{doc.code}").get_data(as_text=True)
+    text = flat(re.sub(r"<[^>]+>", " ", html))
+    assert "Sedang dikoreksi" in text and "BKPSDM sedang mengoreksi penilaian ini" in text
+    assert "Berlaku" not in text and "Ini versi terbaru dokumen." not in text
+    assert_leaks_nothing(w, doc, html)
+    assert "Koreksi rating perilaku" not in html  # the reason stays inside the portal
+    services.finalise(w.users["bambang"], w.employee, w.phase, {**RATINGS, "behaviour_rating": rules.ABOVE},
+                      today=TODAY, now=NOW, distribution_note="Satu pegawai.")
+    services.release(w.users["bambang"], evaluation, today=TODAY, now=NOW + dt.timedelta(hours=2))
+    db.session.commit()
+    text = flat(re.sub(r"<[^>]+>", " ", client.get(f"/verifikasi/{doc.code}").get_data(as_text=True)))
+    assert "Versi ini sudah diganti" in text and "Sedang dikoreksi" not in text
+
+
 @pytest.mark.parametrize("code", ["ABCD-EFGH-JKLM", "abcdefghjkl", "ABCD-EFGH-JKL0", "<b>x</b>", "x" * 500,
                                   "ABCD/EFGH/JKLM"])
 def test_unknown_and_malformed_codes_get_the_same_answer(w, doc, client, code):
