@@ -88,3 +88,42 @@ def test_migrations_match_the_models(empty_database_url, keep_loggers):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_waiting_feedback_request_migration_keeps_every_request(empty_database_url, keep_loggers):
+    """b2f7c4d91e3a: the oldest waiting request per SKP, person asked and subject gets the key that the new unique
+    constraint guards; a duplicate sent before the constraint existed and answered requests keep no key, and no
+    row is lost."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal.org.reference import seed_reference_data
+    from tests import factories
+
+    instance = tempfile.mkdtemp(prefix="portal-migrate-")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "SECRET_KEY": "test-secret-key", "UPLOAD_FOLDER": str(Path(instance) / "uploads")})
+    with app.app_context():
+        try:
+            upgrade(revision="d0ea260a12ff")
+            seed_reference_data()
+            world = factories.make_progress_world(rhk=1, indicators=1)
+            db.session.commit()
+            insert = text("INSERT INTO feedback_request (skp_id, requested_by_id, asked_id, value_code, message, "
+                          "answered_at, created_at, updated_at) VALUES (:skp, :by, :asked, :value, 'Mohon', "
+                          ":answered, :at, :at)")
+            rows = [(None, None, "2026-04-01 08:00:00"),  # general, waiting: keeps the place
+                    (None, None, "2026-04-01 08:00:01"),  # the double click: a duplicate, kept without a key
+                    ("berorientasi_pelayanan", None, "2026-04-02 08:00:00"),  # another subject: its own place
+                    (None, "2026-04-03 09:00:00", "2026-03-01 08:00:00")]  # answered: no place
+            for value, answered, at in rows:
+                db.session.execute(insert, {"skp": world.skp.id, "by": world.owner.id, "asked": world.peer.id,
+                                            "value": value, "answered": answered, "at": at})
+            db.session.commit()
+            db.session.remove()
+            upgrade()
+            keys = db.session.execute(text("SELECT open_key FROM feedback_request ORDER BY id")).scalars().all()
+            assert keys == ["umum", None, "nilai:berorientasi_pelayanan", None]
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.models import TimestampMixin, VersionedMixin
 from portal.extensions import db
@@ -60,7 +60,8 @@ class FeedbackRequest(TimestampMixin, db.Model):
     """The employee asks someone (by default the assessor) for feedback on a realisation or a behaviour value."""
 
     __tablename__ = "feedback_request"
-    __table_args__ = (Index("ix_feedback_request_asked_open", "asked_id", "answered_at"),)
+    __table_args__ = (Index("ix_feedback_request_asked_open", "asked_id", "answered_at"),
+                      UniqueConstraint("skp_id", "asked_id", "open_key", name="uq_feedback_request_open"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id", ondelete="CASCADE"), index=True)
@@ -70,10 +71,19 @@ class FeedbackRequest(TimestampMixin, db.Model):
     value_code: Mapped[str | None] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[dt.datetime | None]
+    # What the request is about while it waits (services.open_key), NULL once answered: the unique constraint keeps
+    # one waiting request per SKP, person asked and subject, even when a double click sends the form twice at once.
+    open_key: Mapped[str | None] = mapped_column(String(40))
 
     skp: Mapped[Skp] = relationship()
     requested_by: Mapped[Employee] = relationship(foreign_keys=[requested_by_id])
     asked: Mapped[Employee] = relationship(foreign_keys=[asked_id])
+
+    @validates("answered_at")
+    def _answered(self, _key, value):
+        if value is not None:
+            self.open_key = None  # an answered request holds no place: the same question may be asked again
+        return value
 
 
 class Feedback(TimestampMixin, db.Model):

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.core.audit import diff, record
@@ -566,22 +567,18 @@ def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | N
     if not clean:
         raise DomainError(gettext("Tuliskan apa yang ingin Anda mintai umpan balik."), field="message")
     realisation_id, value_code = _check_target(skp, realisation_id, value_code)
-    pending = db.session.scalar(
-        select(FeedbackRequest).where(
-            FeedbackRequest.skp_id == skp.id, FeedbackRequest.asked_id == asked.id,
-            FeedbackRequest.answered_at.is_(None), _same(FeedbackRequest.realisation_id, realisation_id),
-            _same(FeedbackRequest.value_code, value_code))
-        .order_by(FeedbackRequest.created_at).limit(1))
+    pending = _pending_request(skp, asked, realisation_id, value_code)
     if pending is not None:
-        raise DomainError(gettext(
-            "Permintaan umpan balik Anda kepada %(name)s tentang hal yang sama masih menunggu jawaban (dikirim "
-            "%(date)s). Tunggu jawabannya atau minta umpan balik tentang hal lain.", name=asked.full_name,
-            date=long_date(pending.created_at)), field="asked_nip")
+        raise _still_waiting(asked, pending.created_at)
     feedback_request = FeedbackRequest(skp_id=skp.id, requested_by_id=skp.employee_id, asked_id=asked.id,
                                        realisation_id=realisation_id, value_code=value_code, message=clean,
-                                       created_at=now)
-    db.session.add(feedback_request)
-    db.session.flush()
+                                       created_at=now, open_key=open_key(realisation_id, value_code))
+    try:
+        with db.session.begin_nested():  # the same form sent twice at once: the second one meets the first here
+            db.session.add(feedback_request)
+    except IntegrityError:
+        pending = _pending_request(skp, asked, realisation_id, value_code)
+        raise _still_waiting(asked, pending.created_at if pending is not None else now) from None
     record(actor, "feedback.request", feedback_request,
            summary=_l("Permintaan umpan balik kepada %(name)s", name=asked.full_name),
            changes={"skp_id": [None, skp.id], "asked_id": [None, asked.id],
@@ -591,6 +588,31 @@ def request_feedback(actor, skp: Skp, *, asked_nip: str | None, message: str | N
 
 def _same(column, value):
     return column.is_(None) if value is None else column == value
+
+
+def open_key(realisation_id: int | None, value_code: str | None) -> str:
+    """What a waiting request is about, as stored in FeedbackRequest.open_key: a realisation, a BerAKHLAK value, or
+    the SKP in general."""
+    if realisation_id is not None:
+        return f"realisasi:{realisation_id}"
+    return f"nilai:{value_code}" if value_code else "umum"
+
+
+def _pending_request(skp: Skp, asked: Employee, realisation_id: int | None,
+                     value_code: str | None) -> FeedbackRequest | None:
+    return db.session.scalar(
+        select(FeedbackRequest).where(
+            FeedbackRequest.skp_id == skp.id, FeedbackRequest.asked_id == asked.id,
+            FeedbackRequest.answered_at.is_(None), _same(FeedbackRequest.realisation_id, realisation_id),
+            _same(FeedbackRequest.value_code, value_code))
+        .order_by(FeedbackRequest.created_at).limit(1))
+
+
+def _still_waiting(asked: Employee, since: dt.datetime) -> DomainError:
+    return DomainError(gettext(
+        "Permintaan umpan balik Anda kepada %(name)s tentang hal yang sama masih menunggu jawaban (dikirim "
+        "%(date)s). Tunggu jawabannya atau minta umpan balik tentang hal lain.", name=asked.full_name,
+        date=long_date(since)), field="asked_nip")
 
 
 def mark_read(actor, feedback: Feedback, now: dt.datetime) -> Feedback:

@@ -96,3 +96,25 @@ def test_the_service_refuses_both(world):
     with pytest.raises(DomainError) as twice:
         services.request_feedback(world.u_owner, world.skp, asked_nip=world.peer.nip, message="Lagi", now=now)
     assert "masih menunggu jawaban" in twice.value.message
+
+
+def test_two_requests_at_the_same_moment_make_one(world, monkeypatch):
+    """A double click sends the form twice; both requests can pass the check for a pending request before either
+    has written. The database holds one open request per person and subject, and the second gets the same answer
+    as a later duplicate."""
+    now = utcnow()
+    services.request_feedback(world.u_owner, world.skp, asked_nip=world.peer.nip, message="Mohon masukan", now=now)
+    db.session.commit()
+    monkeypatch.setattr(services, "_pending_request", lambda *args: None)  # the other request has not written yet
+    with pytest.raises(DomainError) as twice:
+        services.request_feedback(world.u_owner, world.skp, asked_nip=world.peer.nip, message="Mohon masukan",
+                                  now=now)
+    assert "masih menunggu jawaban" in twice.value.message and twice.value.field == "asked_nip"
+    db.session.commit()  # the transaction is still usable: nothing half-written
+    assert _requests() == 1
+    # Answered, the question may be asked again (an answered request holds no place).
+    db.session.scalar(select(FeedbackRequest)).answered_at = utcnow()
+    db.session.commit()
+    services.request_feedback(world.u_owner, world.skp, asked_nip=world.peer.nip, message="Lagi", now=now)
+    db.session.commit()
+    assert _requests() == 2
