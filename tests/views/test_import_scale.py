@@ -1,12 +1,13 @@
-"""A regency's whole staff list (20,000 rows, tests/import_scale.py) through the import, in the normal suite.
+"""A regency's whole staff list (20,000 rows, tests/import_scale.py) through the import, in the normal suite: the
+outcome (what is created, refused and warned about), a re-import that changes nothing, and the dry run's memory.
 
-It takes about 30-40 s per database on the 2-core development machine, so it stays in the suite; `make
-import-scale` prints the full figures (elapsed and CPU time per step, tracemalloc peaks) on both databases.
+Time is measured by the benchmark, not asserted here (a slower machine must not fail the suite): `make
+import-scale` prints elapsed and CPU time per step and the tracemalloc peaks on both databases, against the
+30 s target.
 """
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from portal.extensions import db
 from portal.imports import services
 from portal.imports.models import STATUS_UPLOADED, ImportBatch
-from tests.import_scale import TARGET_SECONDS, TODAY, _server_cpu, generate, write_xlsx
+from tests.import_scale import TODAY, generate, write_xlsx
 
 ROWS = 20_000
 MEMORY_LIMIT_MB = 300  # what the dry run of 20,000 rows may hold at its peak (measured: about 110 MiB)
@@ -27,24 +28,15 @@ def workbook(tmp_path_factory):
     return path
 
 
-def _timed(step) -> float:
-    """CPU seconds of ``step`` in this process and, on PostgreSQL, in the server's backend (a shared machine
-    makes elapsed time measure the neighbours as much as the import)."""
-    server, cpu = _server_cpu(db), time.process_time()
-    step()
-    db.session.commit()
-    return time.process_time() - cpu + _server_cpu(db) - server
-
-
-def test_a_20000_row_export_imports_within_the_target_with_few_warnings(app, workbook):
+def test_a_20000_row_export_imports_with_few_warnings(app, workbook):
     uploads = app.config["UPLOAD_FOLDER"]
     batch = services.store_upload(workbook.read_bytes(), workbook.name, actor=None, upload_root=uploads)
     db.session.commit()
-    dry = _timed(lambda: services.run_dry_run(batch, batch.mapping, actor=None, upload_root=uploads, today=TODAY))
+    services.run_dry_run(batch, batch.mapping, actor=None, upload_root=uploads, today=TODAY)
+    db.session.commit()
     summary = dict(batch.summary)
-    confirm = _timed(lambda: services.commit_batch(batch, actor=None, upload_root=uploads, today=TODAY))
-    print(f"\n20,000 rows on {db.engine.dialect.name}: dry run {dry:.1f} s CPU, confirm {confirm:.1f} s CPU")
-    assert dry + confirm < TARGET_SECONDS
+    services.commit_batch(batch, actor=None, upload_root=uploads, today=TODAY)
+    db.session.commit()
 
     # Warnings only where a human must look: a few rows, and no jenis jabatan the rules could not read.
     assert summary["rejected"] < ROWS // 500 and summary["create"] == ROWS - summary["rejected"]
