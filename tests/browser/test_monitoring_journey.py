@@ -30,13 +30,20 @@ def test_admin_drills_down_reminds_and_the_recipient_sees_it(browser, live_serve
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
     def sign_in(username):
+        # Let the previous page's requests (the sign-out) finish before signing in, then wait for the signed-in
+        # page: a click on the next page's menu must not land on the page being left.
+        if page.url not in ("", "about:blank"):
+            page.wait_for_load_state("networkidle")
         page.goto("/masuk")
         page.get_by_label(re.compile("NIP atau nama pengguna", re.I)).fill(username)
         page.get_by_label(re.compile("Kata sandi", re.I)).fill(monitoring_world.factories.TEST_PASSWORD)
         page.get_by_role("button", name=re.compile("Masuk", re.I)).click()
+        expect(page.locator("#user-menu")).to_be_attached()
+        page.wait_for_load_state("networkidle" if javascript else "load")
 
     sign_in("admin.bkpsdm")
     page.locator("summary.nav-toggle").click()  # the phone's "Menu"
+    expect(page.locator("#nav-group-unit")).to_be_visible()
     page.locator("#nav-group-unit").click()
     page.get_by_role("link", name="Monitoring").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Monitoring Pengisian")
