@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 
 from portal.core.timeutil import local_today
 from portal.extensions import db
@@ -86,6 +86,19 @@ class Count:
 def prebuilt(build: Callable[[], Select]) -> Callable[[], Select]:
     """Build a count query once per process (decorator)."""
     return functools.cache(build)
+
+
+def employee_count(name: str, build: Callable[[BindParameter], Select]) -> Callable[[Visit], Count | int]:
+    """The ``waiting`` of an entry whose count depends only on the person's employee id: ``build`` gets the bind
+    parameter ``name`` and is called once per process; no employee record, nothing waits."""
+    query = prebuilt(lambda: build(bindparam(name)))
+
+    def waiting(visit: Visit) -> Count | int:
+        if visit.employee_id is None:
+            return 0
+        return Count(query(), {name: visit.employee_id})
+
+    return waiting
 
 
 @dataclass(frozen=True)

@@ -116,8 +116,8 @@ def add_competency(actor, *, name: str | None, description: str | None, descript
     levels = _descriptors(descriptors)
     position = (db.session.scalar(select(func.max(Competency.position))) or 0) + 1
     competency = Competency(code=_unique_code(Competency, _slug(name)), name=name, kind=rules.TEKNIS,
-                            description=labelled_text(description, "description", gettext("Definisi"), DESCRIPTION_MAX,
-                                              required=False),
+                            description=labelled_text(description, "description", gettext("Definisi"),
+                                                      DESCRIPTION_MAX, required=False),
                             descriptors=levels, position=position)
     db.session.add(competency)
     db.session.flush()
@@ -137,7 +137,7 @@ def update_competency(actor, competency: Competency, *, name: str | None, descri
         raise DomainError(gettext("Kompetensi dengan nama ini sudah ada."), field="name")
     values = {"name": name,
               "description": labelled_text(description, "description", gettext("Definisi"), DESCRIPTION_MAX,
-                                   required=False),
+                                           required=False),
               "descriptors": _descriptors(descriptors), "active": bool(active)}
     changes = {k: [getattr(competency, k), v] for k, v in values.items() if getattr(competency, k) != v}
     for key, value in values.items():

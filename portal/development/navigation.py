@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
 
 from portal.core import navigation as nav
 from portal.org import navigation as org_nav
@@ -16,30 +15,20 @@ def reads_unit(user) -> bool:
     return nav.reads_all(user) or org_nav.is_head(user)
 
 
-@nav.prebuilt
-def _waiting_query():
+def _waiting_plans(assessor):
     from portal.development import reports
 
-    return reports.waiting_plans_stmt(bindparam("dev_assessor"))
+    return reports.waiting_plans_stmt(assessor)
 
 
-@nav.prebuilt
-def _returned_query():
+def _returned_plans(employee):
     from portal.development import reports
 
-    return reports.returned_plans_stmt(bindparam("dev_employee"))
+    return reports.returned_plans_stmt(employee)
 
 
-def waiting_plans(visit: nav.Visit) -> nav.Count | int:
-    if visit.employee_id is None:
-        return 0
-    return nav.Count(_waiting_query(), {"dev_assessor": visit.employee_id})
-
-
-def returned_plans(visit: nav.Visit) -> nav.Count | int:
-    if visit.employee_id is None:
-        return 0
-    return nav.Count(_returned_query(), {"dev_employee": visit.employee_id})
+waiting_plans = nav.employee_count("dev_assessor", _waiting_plans)
+returned_plans = nav.employee_count("dev_employee", _returned_plans)
 
 
 def register(state: BlueprintSetupState) -> None:

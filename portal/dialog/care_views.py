@@ -189,7 +189,7 @@ def counselling_index():
         abort(403)
     return render("dialog/counselling_index.html", None, referrals=rows,
                   content={r.id: perms.can_view_counselling(current_user, r) for r in rows},
-                  is_counsellor=services.is_counsellor(current_user))
+                  is_counsellor=perms.is_counsellor(current_user))
 
 
 @bp.route("/konseling/baru/<int:employee_id>", methods=["GET", "POST"])

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
 
 from portal.core import facts
 from portal.core import navigation as nav
 
 
-@nav.prebuilt
-def _sessions_query():
+def _waiting_sessions(employee):
     from portal.dialog import services
 
-    return services.waiting_count_stmt(bindparam("dialog_employee"))
+    return services.waiting_count_stmt(employee)
 
 
-def waiting_sessions(visit: nav.Visit) -> nav.Count | int:
-    if visit.employee_id is None:
-        return 0
-    return nav.Count(_sessions_query(), {"dialog_employee": visit.employee_id})
+waiting_sessions = nav.employee_count("dialog_employee", _waiting_sessions)
 
 
 def sees_coaching(user) -> bool:

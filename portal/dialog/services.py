@@ -578,9 +578,6 @@ def close_coaching(actor, record_: CoachingRecord, outcome: str | None, *, versi
 # Konseling kinerja (confidential): audited without content
 
 
-is_counsellor = perms.is_counsellor
-
-
 def counsellors() -> list[Employee]:
     return list(db.session.scalars(select(Employee).join(Counsellor, Counsellor.employee_id == Employee.id)
                                    .where(Counsellor.active.is_(True), Employee.active.is_(True))
@@ -608,7 +605,7 @@ def refer(actor, employee: Employee, counsellor: Employee | None, reason: str | 
     """The assessor refers an employee to a counsellor. The reason is confidential: not in the audit log."""
     if employee.assessor is None or actor.employee_id != employee.assessor.id:
         raise DomainError(gettext("Rujukan konseling dibuat oleh Pejabat Penilai Kinerja pegawai."))
-    if counsellor is None or not is_counsellor(_UserLike(counsellor.id)):
+    if counsellor is None or not perms.is_counsellor(_UserLike(counsellor.id)):
         raise DomainError(gettext("Pilih konselor yang ditetapkan BKPSDM."), field="counsellor")
     if counsellor.id in (employee.id, actor.employee_id):
         raise DomainError(gettext("Konselor harus orang lain."), field="counsellor")

@@ -47,9 +47,8 @@ REASONS_MAX = 8000
 STATEMENT_MAX = 4000
 ATTACHMENTS_MAX = 5
 
-
-
 APPEALED = Fact("appealed", lambda employee: exists().where(Appeal.employee_id == employee))
+
 
 def _holidays(start: dt.date) -> frozenset[dt.date]:
     return period_services.holidays_between(start, start + dt.timedelta(days=120))

@@ -23,21 +23,17 @@ def decides_appeals(user) -> bool:
     return can_open_appeals(user)
 
 
-@nav.prebuilt
-def _documents_query():
+def _unacknowledged_documents(employee):
+    """Released documents not yet acknowledged."""
     from portal.evaluation.models import Evaluation, EvaluationDocument
 
     return (select(func.count(EvaluationDocument.id))
             .join(Evaluation, Evaluation.id == EvaluationDocument.evaluation_id)
-            .where(Evaluation.employee_id == bindparam("ev_employee"), EvaluationDocument.received_on.is_(None),
+            .where(Evaluation.employee_id == employee, EvaluationDocument.received_on.is_(None),
                    EvaluationDocument.superseded_at.is_(None)))
 
 
-def waiting_documents(visit: nav.Visit) -> nav.Count | int:
-    """Released documents not yet acknowledged."""
-    if visit.employee_id is None:
-        return 0
-    return nav.Count(_documents_query(), {"ev_employee": visit.employee_id})
+waiting_documents = nav.employee_count("ev_employee", _unacknowledged_documents)
 
 
 @nav.prebuilt

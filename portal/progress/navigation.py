@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
 
 from portal.core import navigation as nav
 
 
-@nav.prebuilt
-def _requests_query():
+def _open_requests(asked):
     from portal.progress import services
 
-    return services.open_requests_count_stmt(bindparam("progress_asked"))
+    return services.open_requests_count_stmt(asked)
 
 
-def waiting_requests(visit: nav.Visit) -> nav.Count | int:
-    if visit.employee_id is None:
-        return 0
-    return nav.Count(_requests_query(), {"progress_asked": visit.employee_id})
+waiting_requests = nav.employee_count("progress_asked", _open_requests)
 
 
 def register(state: BlueprintSetupState) -> None:

@@ -82,3 +82,22 @@ def test_counts_run_as_one_statement_and_parameters_must_not_clash(app, queries,
                                  waiting=lambda visit: nav.Count(employees(), {"t_name": "Dua"}))]
     with app.test_request_context(), pytest.raises(ValueError, match="t_name"):
         nav.waiting_counts(clash, nav.Visit(_user(), None))
+
+
+def test_an_employee_count_is_built_once_and_waits_for_no_one_without_an_employee(app, make_employee):
+    built = []
+
+    def build(employee):
+        built.append(employee)
+        return select(func.count(Employee.id)).where(Employee.id == employee)
+
+    waiting = nav.employee_count("t_employee", build)
+    assert waiting(nav.Visit(_user(), None)) == 0
+    someone = make_employee("Satu")
+    person = SimpleNamespace(is_authenticated=True, employee_id=someone.id, can_read_all=False)
+    first = waiting(nav.Visit(person, None))
+    second = waiting(nav.Visit(person, None))
+    assert first.query is second.query and len(built) == 1 and first.params == {"t_employee": someone.id}
+    with app.test_request_context():
+        assert nav.waiting_counts([nav.Entry("a.a", "A", nav.UNIT, waiting=waiting)],
+                                  nav.Visit(person, None)) == {0: 1}

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.core.timeutil import local_today, utcnow
-from portal.dialog import rules
+from portal.dialog import permissions, rules
 from portal.dialog import services as services
 from portal.dialog.models import DialogAction, DialogSession, TalkingPoint
 from portal.extensions import db
@@ -207,7 +207,7 @@ def test_admin_grants_the_counsellor_role(w, client, login, who, status):
     response = _c(login, client, _who(w, who)).post("/admin/konselor",
                                                     data={"employee": w.counsellor.nip, "active": "1"})
     assert response.status_code == status
-    assert services.is_counsellor(w.users[w.counsellor.id]) is (status == 302)
+    assert permissions.is_counsellor(w.users[w.counsellor.id]) is (status == 302)
 
 
 def test_team_page_query_count_is_flat(w, client, login, queries):
