@@ -89,12 +89,21 @@ class IncompleteError(DomainError):
 # Queries
 
 
+def _approved(what, employee: Employee, period: Period):
+    return (select(what).where(Skp.employee_id == employee.id, Skp.period_id == period.id,
+                               Skp.status == STATUS_APPROVED)
+            .order_by(Skp.is_current.desc(), Skp.number.desc()).limit(1))
+
+
 def approved_skp(employee: Employee, period: Period) -> Skp | None:
     """The approved SKP of the year: the current one, or while a revision is being drafted the approved one."""
-    return db.session.scalar(
-        select(Skp).where(Skp.employee_id == employee.id, Skp.period_id == period.id, Skp.status == STATUS_APPROVED)
-        .options(selectinload(Skp.result_plans).selectinload(ResultPlan.indicators))
-        .order_by(Skp.is_current.desc(), Skp.number.desc()).limit(1))
+    return db.session.scalar(_approved(Skp, employee, period)
+                             .options(selectinload(Skp.result_plans).selectinload(ResultPlan.indicators)))
+
+
+def approved_skp_id(employee: Employee, period: Period) -> int | None:
+    """The id of ``approved_skp`` in one light query (no RHK loaded)."""
+    return db.session.scalar(_approved(Skp.id, employee, period))
 
 
 def find_self_assessment(employee: Employee, phase: PeriodPhase) -> SelfAssessment | None:
@@ -435,6 +444,8 @@ def follow_revision(actor, sa: SelfAssessment, today: dt.date) -> bool:
     its rows move to the new RHK (prefilled for new RHK, dropped for removed ones)."""
     if not can_edit(actor, sa, today):
         return False
+    if approved_skp_id(sa.employee, sa.phase.period) in (None, sa.skp_id):
+        return False  # the usual case, seen without loading the SKP's RHK
     skp = approved_skp(sa.employee, sa.phase.period)
     if skp is None or skp.id == sa.skp_id:
         return False

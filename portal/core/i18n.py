@@ -3,6 +3,8 @@
 from babel.units import format_unit
 from flask import Flask, current_app, has_app_context, has_request_context, session
 from flask_babel import force_locale, format_date, get_locale, get_translations, ngettext
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal.extensions import babel
 
@@ -33,6 +35,26 @@ def _translations():
         return translations
 
 
+@pass_context
+def _template_gettext(context, string: str, **variables):
+    """``_()``/``gettext()`` in templates: what Jinja's new-style gettext does (the translation, marked safe when
+    the template autoescapes, always %-formatted with the variables), with the placeholder-free texts - most of a
+    page's - remembered per catalogue once formatted."""
+    translations = _translations()
+    autoescape = context.eval_ctx.autoescape
+    if not variables and autoescape:
+        known = translations.__dict__.setdefault("_portal_markup", {})  # text -> its escaped translation
+        try:
+            return known[string]
+        except KeyError:
+            value = Markup(translations.ugettext(string)) % variables
+            if len(known) < 10_000:  # the templates' own texts; a text computed from data is not kept
+                known[string] = value
+            return value
+    value = translations.ugettext(string)
+    return (Markup(value) if autoescape else value) % variables
+
+
 def init_app(app: Flask) -> None:
     from portal import PROJECT_ROOT
 
@@ -45,6 +67,7 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
 
 
 def in_portal_language(text) -> str:

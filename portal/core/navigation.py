@@ -267,7 +267,8 @@ def build_menu(user, endpoint: str | None, crumbs: Iterable[Crumb | None] = (), 
 
 def main_menu(crumbs: Iterable[Crumb | None] = ()) -> Menu | None:
     """The menu of the current page for the signed-in user (None when signed out)."""
-    return build_menu(current_user, request.endpoint, crumbs)
+    # the user object itself: the rights predicates ask it dozens of questions, each through the proxy otherwise
+    return build_menu(current_user._get_current_object(), request.endpoint, crumbs)
 
 
 def nav_crumb(endpoint: str, **values) -> Crumb | None:
