@@ -163,7 +163,9 @@ def questionnaire(nomination_id: int):
 
     if request.method == "GET":
         draft = services.load_draft(secret, nomination)
-        db.session.commit()  # the period's questionnaire may have been seeded just now
+        # the period's questionnaire may have been seeded just now; the page shows what is loaded (a plain commit
+        # would expire it and read each questionnaire item again, one query each)
+        commit_keeping_loaded()
         return _questionnaire_page(nomination, items, dict(draft.payload) if draft else {})
 
     action = request.form.get("action", "draft")

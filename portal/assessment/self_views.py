@@ -160,7 +160,9 @@ def self_edit(phase_id: int):
         except DomainError as error:
             flash(error.message, "error")
             return redirect_to(url_for("assessment.self_index"))
-        db.session.commit()  # the period's questionnaire may have been seeded just now (not the draft: it is not added)
+        # the period's questionnaire may have been seeded just now (not the draft: it is not added); the page shows
+        # what is loaded (a plain commit would expire it and read each RHK and item again)
+        commit_keeping_loaded()
     return render("assessment/self_edit.html", "assessment/_self_form.html", **_edit_context(sa))
 
 

@@ -198,6 +198,19 @@ def test_only_the_rater_can_open_the_questionnaire(client, login):
     assert "Berorientasi Pelayanan" in html and "Kolaboratif" in html
 
 
+def test_opening_the_questionnaire_reads_the_items_once(client, login, queries):
+    """The page once read every questionnaire item again, one query each, after a commit had expired them."""
+    world = make_world()
+    login(world.u_raters[0])
+    client.get(url(world.nominations[0]))
+    with queries() as q:
+        response = client.get(url(world.nominations[0]))
+    assert response.status_code == 200
+    item_reads = [s for s in q.statements if "FROM questionnaire_item" in s]
+    assert len(world.item_ids) > 10 and len(item_reads) <= 1, item_reads
+    assert q.count <= 16, q.statements
+
+
 def test_missing_nomination_is_404_and_anonymous_users_are_sent_to_login(client, login):
     world = make_world()
     assert client.get(url(world.nominations[0])).status_code in (302, 401)
