@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g
+from flask import abort
 from sqlalchemy import exists, or_, select
 
+from portal.core import request_cache
 from portal.core.facts import Fact, holds
 from portal.extensions import db
 from portal.org.models import ActingAssignment, Employee, Position, Unit
-
-
-def _cached(key: str, compute):
-    cache = g.setdefault("_org_perm_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
 
 
 def _assessor_exists(employee):
@@ -58,7 +52,7 @@ def headed_units(user, today: dt.date | None = None) -> list[Unit]:
             return []
         return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.depth)))
 
-    return _cached(f"heads:{emp_id}:{today}", compute)
+    return request_cache.cached(("headed_units", emp_id, today), compute)  # read again after a write
 
 
 def headed_unit(user) -> Unit | None:

@@ -1,6 +1,7 @@
 """Org services: unit paths, reporting-line cycles, employee validation, optimistic locking, audit rows."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from portal.core.audit import AuditLog
 from portal.core.errors import DomainError, StaleVersionError
 from portal.extensions import db
-from portal.org import services
+from portal.org import permissions, services
 from portal.org.models import Employee, Golongan, Unit
 from tests.factories import make_nip
 
@@ -191,3 +192,17 @@ def test_reference_data_edit(admin):
     services.set_reference_active(admin, gol, False)
     db.session.commit()
     assert db.session.get(Golongan, gol.id).active is False
+
+
+def test_headed_units_are_read_again_after_a_write_in_the_same_request(app, make_unit, make_position, make_employee):
+    """Inside a request the units someone leads are read once; a write (here: the position becomes the head one)
+    must not leave the request with the old answer (the rights of the rest of the request follow the change)."""
+    unit = make_unit("Dinas Uji")
+    position = make_position("Kepala Dinas Uji", unit=unit, is_head=False)
+    employee = make_employee("Calon Kepala", unit=unit, position=position)
+    user = SimpleNamespace(employee_id=employee.id)
+    with app.test_request_context("/"):
+        assert permissions.headed_units(user) == []
+        position.is_head = True
+        db.session.flush()
+        assert [u.id for u in permissions.headed_units(user)] == [unit.id]
