@@ -35,7 +35,9 @@ def test_admin_imports_a_messy_staff_list(page, browser_login, make_user, tmp_pa
     # a title row above the header: the rows are numbered as in the spreadsheet
     expect(page.get_by_text("NIP ganda dengan baris 4, yang sesuai dengan NIP ini")).to_be_visible()
     expect(page.get_by_text("Atasan membentuk lingkaran pelaporan").first).to_be_visible()
-    # The outcome filter swaps the table (htmx) and keeps only the rejected rows.
+    # The outcome filter swaps the table (htmx) and keeps only the rejected rows. The page is seen loaded first:
+    # the text above shows before the deferred htmx has set up the filter (a change then does nothing).
+    page.wait_for_load_state("load")
     page.get_by_label("Hasil", exact=True).select_option("rejected")
     expect(page.locator("tr.import-row")).to_have_count(8)
     expect(page.locator("tr.import-create")).to_have_count(0)
@@ -91,6 +93,7 @@ def test_admin_reads_warnings_by_kind_and_settles_the_people_a_full_export_leave
     expect(page).to_have_url(re.compile(r"catatan=atasan_ditolak"))
     expect(page.locator("tr.import-row")).to_have_count(2)
     # The filter form does the same in place (htmx): every row with a warning.
+    page.wait_for_load_state("load")
     page.get_by_label("Catatan", exact=True).select_option("ada")
     expect(page.locator("tr.import-row")).to_have_count(7)
     expect(page).to_have_url(re.compile(r"catatan=ada"))
@@ -100,6 +103,7 @@ def test_admin_reads_warnings_by_kind_and_settles_the_people_a_full_export_leave
     expect(page).to_have_url(re.compile(r"/tidak-di-berkas$"))
     row = page.locator("tr.import-missing-row", has_text="Lama Sekali")
     expect(row).to_be_visible()
+    page.wait_for_load_state("load")  # the row's form is saved by htmx
     row.get_by_label("Tindakan untuk Lama Sekali").select_option("pensiun")
     row.get_by_role("button", name="Simpan").click()
     expect(page.locator("tr.import-missing-row", has_text="Lama Sekali").get_by_role("status")).to_have_text(
