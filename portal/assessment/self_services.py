@@ -448,7 +448,7 @@ def follow_revision(actor, sa: SelfAssessment, today: dt.date) -> bool:
         return False  # the usual case, seen without loading the SKP's RHK
     skp = approved_skp(sa.employee, sa.phase.period)
     if skp is None or skp.id == sa.skp_id:
-        return False
+        return False  # approved or withdrawn in between the two queries
     old = sa.skp_id
     _sync_rows(sa, skp, common.ensure_items(sa.phase.period))
     db.session.flush()

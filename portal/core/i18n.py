@@ -60,6 +60,8 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "portal" / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    # Jinja's new-style wrappers for the plural and context forms; its gettext/_ are then replaced by
+    # _template_gettext (the same behaviour, with the translated texts remembered), so the first lambda is unused.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
