@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal.development import rules
 from portal.development.models import DevelopmentItem
 from portal.extensions import db
+from tests.browser import page_width
 from tests.unit.test_development_services import PDF, TODAY, YEAR, build, standard
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,7 @@ def _switch(page, browser_login, user):
 
 
 def _narrow(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 400, width
 
 

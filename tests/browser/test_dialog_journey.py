@@ -15,6 +15,7 @@ from portal.core.timeutil import local_today
 from portal.dialog import rules
 from portal.dialog.models import DialogAction
 from portal.extensions import db
+from tests.browser import page_width
 from tests.unit.test_dialog_services import build
 
 pytestmark = pytest.mark.browser
@@ -93,7 +94,7 @@ def test_session_from_proposal_to_sign_off_and_carry_over(page, browser_login):
     _propose(page, w.employee, day + dt.timedelta(days=14))
     expect(page.locator("#dialog-session")).to_contain_text("Cuti bersama")
     expect(page.locator("#dialog-session")).not_to_contain_text("Beban kerja akhir tahun")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 400, width
     db.session.expire_all()
     done = db.session.scalar(select(DialogAction).where(DialogAction.text == "Susun jadwal pengolahan data"))

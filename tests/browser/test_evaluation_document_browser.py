@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import page_width
 from tests.views.test_evaluation_document import EMPLOYEE_NIP, build, release
 
 pytestmark = pytest.mark.browser
@@ -17,7 +18,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+    return page_width(page)
 
 
 def test_the_employee_prints_and_downloads_the_document_on_a_phone(page, browser_login):

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from portal.core.timeutil import local_today
 from tests import factories
+from tests.browser import page_width
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,7 @@ def test_phone_menu_opens_and_its_links_are_reached_by_keyboard(page, browser_lo
     _tab_to(page, link)
     expect(link).to_have_accessible_name("SKP Tim 1 menunggu")
     assert link.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"  # visible focus
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(page) <= PHONE["width"]
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/skp/tim$"))
 

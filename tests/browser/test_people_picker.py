@@ -14,6 +14,7 @@ from portal.assessment.models import NOMINATION_PREPARED, RaterNomination
 from portal.extensions import db
 from portal.org.rules import format_nip
 from tests import factories
+from tests.browser import page_width
 from tests.unit.test_nomination_services import build_world
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,7 @@ def test_choose_a_rater_with_the_keyboard_at_390px(page, browser_login, world):
     expect(second).to_contain_text("Dr. Wulandari Sari")
     expect(second).to_contain_text(format_nip(w.wulan.nip))
     expect(second).to_contain_text("Analis Kebijakan · Dinas Lain 360")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    assert page_width(page) <= 400
 
     combo.press("ArrowDown")
     expect(combo).to_have_attribute("aria-activedescendant", f"rater-opt-{w.wulan_b.id}")
